@@ -1,0 +1,182 @@
+/** `onshi-sim card …`: list, insert, remove, reset-pin, new. */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { findCardFixture, loadCardFixtures } from "@onshi-sim/fixtures";
+import { fromHex, HexError } from "../apdu/hex.js";
+import { maskSecrets } from "../apdu/transcript.js";
+import { toHex } from "../apdu/hex.js";
+import { FileCardStateStore, PIN_OBJECTS, type PinObjectName } from "../card/card-state.js";
+import { fromLoadedCard } from "../card/virtual-card-data.js";
+import { VirtualMyNumberCard } from "../card/virtual-my-number-card.js";
+import { cardStateDir, runDir } from "../config.js";
+import { UsageError } from "./main.js";
+
+export async function runCardCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case "list":
+      return listCards();
+    case "insert":
+      return insertCard(rest);
+    case "remove":
+      return removeCard(rest);
+    case "reset-pin":
+      return resetPin(rest);
+    case "new": {
+      const { runNewCardCli } = await import("@onshi-sim/fixtures");
+      await runNewCardCli(rest);
+      return 0;
+    }
+    default:
+      throw new UsageError(sub ? `unknown card command ${JSON.stringify(sub)}` : "card needs a command: list, insert, remove, reset-pin, new");
+  }
+}
+
+async function listCards(): Promise<number> {
+  const cards = await loadCardFixtures();
+  const store = new FileCardStateStore(cardStateDir());
+  const rows = cards.map((c) => {
+    const f = c.fixture;
+    const r = store.load(f.id)?.retries;
+    const left = (name: "userAuth" | "assist") => r?.[name] ?? f.retries[name];
+    return [f.id, f.pins.userAuth ?? "(none)", `${left("userAuth")}/3`, `${left("assist")}/3`, f.label];
+  });
+  printTable(["id", "PIN", "PIN tries", "入力補助 tries", "label"], rows);
+  return 0;
+}
+
+function printTable(head: string[], rows: string[][]): void {
+  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  const line = (cells: string[]) => cells.map((c, i) => c + " ".repeat((widths[i] ?? 0) - width(c))).join("  ").trimEnd();
+  process.stdout.write([line(head), ...rows.map(line)].join("\n") + "\n");
+}
+
+async function openCard(id: string): Promise<VirtualMyNumberCard> {
+  const loaded = await findCardFixture(id);
+  return new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: new FileCardStateStore(cardStateDir()) });
+}
+
+interface SlotRecord {
+  pid: number;
+  cardId: string;
+  slot: number;
+}
+
+const slotFile = (slot: number) => join(runDir(), `vpcd-slot-${slot}.json`);
+
+function parseSlot(value: string | undefined): number {
+  const slot = Number(value ?? "0");
+  if (!Number.isInteger(slot) || slot < 0 || slot > 9) throw new UsageError(`--slot must be 0–9, got ${JSON.stringify(value)}`);
+  return slot;
+}
+
+async function insertCard(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { via: { type: "string", default: "vpcd" }, slot: { type: "string" } } });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new UsageError("card insert needs exactly one fixture id (see `onshi-sim card list`)");
+  if (values.via !== "vpcd" && values.via !== "memory") throw new UsageError(`--via must be vpcd or memory, got ${JSON.stringify(values.via)}`);
+  const card = await openCard(id);
+  if (values.via === "memory") return apduConsole(card);
+
+  const slot = parseSlot(values.slot);
+  const existing = readSlot(slot);
+  if (existing && isAlive(existing.pid)) throw new Error(`slot ${slot} already holds "${existing.cardId}" (pid ${existing.pid}); run \`onshi-sim card remove --slot ${slot}\` first`);
+  const { VpcdBridge } = await import("../transport/vpcd-bridge.js");
+  const bridge = new VpcdBridge(card, { slot, reconnect: true });
+  await bridge.insert();
+  mkdirSync(runDir(), { recursive: true });
+  writeFileSync(slotFile(slot), JSON.stringify({ pid: process.pid, cardId: id, slot } satisfies SlotRecord) + "\n");
+  process.stdout.write(`inserted "${id}" into Virtual PCD 00 0${slot} (vpcd port ${35963 + slot}); Ctrl-C or \`onshi-sim card remove --slot ${slot}\` removes it\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await bridge.remove();
+  rmSync(slotFile(slot), { force: true });
+  process.stdout.write(`removed "${id}" from slot ${slot}\n`);
+  return 0;
+}
+
+function readSlot(slot: number): SlotRecord | undefined {
+  if (!existsSync(slotFile(slot))) return undefined;
+  try {
+    return JSON.parse(readFileSync(slotFile(slot), "utf8")) as SlotRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function removeCard(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { slot: { type: "string" } } });
+  const slot = parseSlot(values.slot);
+  const record = readSlot(slot);
+  if (!record || !isAlive(record.pid)) {
+    rmSync(slotFile(slot), { force: true });
+    process.stdout.write(`no card is inserted in slot ${slot}\n`);
+    return 0;
+  }
+  process.kill(record.pid, "SIGTERM");
+  for (let i = 0; i < 50 && isAlive(record.pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(record.pid)) throw new Error(`the card process (pid ${record.pid}) did not stop within 5 s`);
+  process.stdout.write(`removed "${record.cardId}" from slot ${slot}\n`);
+  return 0;
+}
+
+async function resetPin(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { all: { type: "boolean", default: false } } });
+  const id = positionals[0];
+  if (!id) throw new UsageError("card reset-pin needs a fixture id");
+  const loaded = await findCardFixture(id);
+  const store = new FileCardStateStore(cardStateDir());
+  const current = store.load(id)?.retries;
+  const retries = {} as Record<PinObjectName, number>;
+  for (const [name, { maxTries }] of Object.entries(PIN_OBJECTS) as [PinObjectName, { maxTries: number }][]) {
+    // The 市区町村 window resets the 4-digit PINs; --all also resets the signing password and 照合番号 counters.
+    const reset = values.all || name === "userAuth" || name === "assist";
+    retries[name] = reset ? maxTries : current?.[name] ?? (loaded.fixture.retries as Partial<Record<PinObjectName, number>>)[name] ?? maxTries;
+  }
+  store.save(id, { version: 1, retries });
+  process.stdout.write(`"${id}": PIN counters reset (利用者証明用 ${retries.userAuth}/3, 入力補助 ${retries.assist}/3)${values.all ? ", and all other counters" : ""}\n`);
+  return 0;
+}
+
+/** `--via memory`: a card in this process, driven by hex APDUs typed (or piped) on stdin. */
+async function apduConsole(card: VirtualMyNumberCard): Promise<number> {
+  card.powerOn();
+  process.stderr.write(`card "${card.id}" is in an in-memory reader: type APDUs in hex, one per line ("reset" to reset, Ctrl-D to remove)\n`);
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    if (line === "reset") {
+      card.reset();
+      process.stdout.write("# reset\n");
+      continue;
+    }
+    let command: Uint8Array;
+    try {
+      command = fromHex(line);
+    } catch (e) {
+      if (!(e instanceof HexError)) throw e;
+      process.stdout.write(`# not an APDU: ${e.message}\n`);
+      continue;
+    }
+    const response = card.transmit(command);
+    process.stdout.write(`=> ${maskSecrets(command)}\n<= ${toHex(response)}\n`);
+  }
+  card.powerOff();
+  return 0;
+}

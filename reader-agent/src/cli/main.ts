@@ -1,0 +1,58 @@
+/**
+ * `onshi-sim` — the command line. Each subcommand lives in its own module; this file only dispatches.
+ * Exit codes: 0 ok, 1 the operation failed, 2 bad usage.
+ */
+import { runCardCommand } from "./card.js";
+import { runStart } from "./start.js";
+
+export const USAGE = `onshi-sim — マイナ保険証 / オンライン資格確認 simulator
+
+usage:
+  onshi-sim start                              start the simulator (PC/SC check, reader watch)
+  onshi-sim doctor                             is PC/SC ready? what to install
+  onshi-sim card list                          fixture cards, their PINs and retry counters
+  onshi-sim card insert <id> [--via vpcd|memory] [--slot N]
+                                               insert a virtual card (vpcd: into pcscd's "Virtual PCD 00 0N";
+                                               memory: an APDU console on stdin); stays until removed
+  onshi-sim card remove [--slot N]             remove the card inserted with --via vpcd
+  onshi-sim card reset-pin <id> [--all]        unlock the PIN (the 市区町村 window); --all resets every counter
+  onshi-sim card new --id … --photo <image> …  make a new fixture card (see fixtures/README.md)
+`;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "card":
+        return await runCardCommand(rest);
+      case "doctor": {
+        const { runDoctor, formatDoctorReport } = await import("./doctor.js");
+        const report = await runDoctor();
+        process.stdout.write(formatDoctorReport(report) + "\n");
+        return report.ok ? 0 : 1;
+      }
+      case "start":
+        return await runStart(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof UsageError || err.name === "TypeError" && /parseArgs|option/i.test(err.message)) {
+      process.stderr.write(`onshi-sim: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`onshi-sim: ${err.message}\n`);
+    return 1;
+  }
+}
