@@ -1,0 +1,15 @@
+/**
+ * vitest globalSetup: brings up pcscd + vpcd once for the whole run (starting `pcscd -f` when it is not
+ * running and we are root), tells every test file through `inject("pcsc")`, and stops pcscd afterwards only
+ * if it was ours.
+ */
+import type { TestProject } from "vitest/node";
+import { ensurePcscd } from "./support/pcscd.js";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const pcscd = await ensurePcscd();
+  project.provide("pcsc", pcscd.reason === undefined ? { available: pcscd.available } : { available: pcscd.available, reason: pcscd.reason });
+  if (!pcscd.available) process.stderr.write(`[pcsc] PC/SC unavailable: ${pcscd.reason}\n`);
+  else if (pcscd.startedByUs) process.stderr.write("[pcsc] started pcscd -f for this test run\n");
+  return () => pcscd.stop();
+}
