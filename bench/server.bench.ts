@@ -1,0 +1,144 @@
+/**
+ * Issue 3 benchmark: card-path confirmations per second and p50/p99 latency, against a bare express endpoint on
+ * the same machine as the ceiling, and the server's RSS. The server and the load generator are separate
+ * processes on loopback; nonces are fetched and signed before the clock starts (the card's RSA signature is
+ * not the server's work). Target: ≥ 2,000 confirmations/s with p99 ≤ 25 ms on a 2-core machine.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const FACILITY = "1311234567";
+const CONNECTIONS = 16;
+const CLOSED_MS = 5_000;
+const CLOSED_MAX = 12_000;
+const OPEN_RATE = 2_000;
+const OPEN_MS = 4_000;
+const WARMUP = 1_000;
+
+interface Phase {
+  requests: number;
+  errors: number;
+  notUsable: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+interface LoadResult {
+  prepSeconds: number;
+  closed: Phase;
+  open: Phase;
+}
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`did not start: ${err}`)), 60_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}: ${err}`));
+    });
+  });
+}
+
+function runLoad(url: string, mode: "card" | "bare"): Promise<LoadResult> {
+  const cfg = { url, mode, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, warmup: WARMUP, facility: FACILITY };
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "server-load.ts"), JSON.stringify(cfg)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("load generator timed out"));
+    }, 180_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      resolve(JSON.parse(out.trim().split("\n").pop()!) as LoadResult);
+    });
+  });
+}
+
+/** Resident and peak resident memory of a process, in MiB (Linux /proc). */
+function rss(pid: number): { rssMiB: number; peakMiB: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    return { rssMiB: Math.round(kb("VmRSS") / 1024), peakMiB: Math.round(kb("VmHWM") / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const t = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(t);
+}
+
+const fmt = (p: Phase) => `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""})`;
+
+export async function benchServer(): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(join(tmpdir(), "onshi-bench-"));
+  try {
+    const server = await startProcess(
+      [join(ROOT, "server", "src", "main.ts"), "--port", "0", "--quiet"],
+      { ONSHI_SIM_DATA_DIR: dataDir, ONSHI_SIM_ADMIN_TOKEN: "bench", ONSHI_SIM_NONCE_TTL_MS: "600000" },
+      /listening on (http:\/\/\S+)/,
+    );
+    const idle = rss(server.child.pid!);
+    let card: LoadResult;
+    let serverMemory;
+    try {
+      card = await runLoad(server.url, "card");
+      serverMemory = rss(server.child.pid!);
+    } finally {
+      await stop(server.child);
+    }
+    const bare = await startProcess([join(ROOT, "bench", "server-bare.ts")], {}, /listening on (http:\/\/\S+)/);
+    let ceiling: LoadResult;
+    try {
+      ceiling = await runLoad(bare.url, "bare");
+    } finally {
+      await stop(bare.child);
+    }
+    const ratio = Math.round((card.closed.perSecond / ceiling.closed.perSecond) * 100) / 100;
+    console.log(`server/card path, closed loop ${CONNECTIONS} connections: ${fmt(card.closed)}`);
+    console.log(`server/card path, open loop at ${OPEN_RATE}/s: ${fmt(card.open)}`);
+    console.log(`server/bare express, closed loop: ${fmt(ceiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(ceiling.open)}`);
+    console.log(`server/ratio to ceiling ${ratio}; server RSS idle ${idle?.rssMiB} MiB, after load ${serverMemory?.rssMiB} MiB (peak ${serverMemory?.peakMiB} MiB)`);
+    return {
+      connections: CONNECTIONS,
+      cardPath: card,
+      bareExpress: ceiling,
+      ratioToCeiling: ratio,
+      serverRss: { idle, afterLoad: serverMemory },
+      target: { perSecond: 2000, p99Ms: 25, met: card.closed.perSecond >= 2000 && card.open.p99Ms <= 25 },
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await benchServer(), null, 2));
+}

@@ -1,0 +1,112 @@
+/**
+ * One XML request in, one XML result out — shared by the folder interface and POST /api/xml/OQSsiquc01.
+ * Unreadable or invalid requests get a SegmentOfResult 9 result instead of an exception.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { findMyNumberLikeField } from "../domain/my-number-guard.js";
+import { RESULT_CODES, type FaultCode } from "../domain/result-codes.js";
+import { faultMessage, type HeaderInput } from "../results/result-builder.js";
+import { XmlMsg as XmlMsgSchema, type XmlMsg } from "../results/result-schema.js";
+import type { AuditLog } from "../services/audit-log.js";
+import type { FaultInjector } from "../services/fault-injector.js";
+import type { QualificationService } from "../services/qualification-service.js";
+import { jstDate, simulationTimestamp } from "../time/jst.js";
+import {
+  decodeXmlBytes,
+  encodeXmlMsg,
+  formatIssuePath,
+  OqsRequestError,
+  parseOqsRequest,
+  sniffCharacterCode,
+  sniffMedicalInstitutionCode,
+  type CharacterCode,
+} from "./xml-codec.js";
+
+export interface OqsOutcome {
+  readonly msg: XmlMsg;
+  readonly bytes: Buffer;
+  readonly characterCode: CharacterCode;
+  /** The request could not be read or validated: the folder interface moves it aside. */
+  readonly malformed: boolean;
+  readonly httpStatus: number;
+  /** HTTP only: an injected timeout — hold the connection this long, then drop it. */
+  readonly dropAfterMs: number | null;
+}
+
+export class OqsProcessor {
+  constructor(
+    private readonly qualifications: QualificationService,
+    private readonly faults: FaultInjector,
+    private readonly audit: AuditLog,
+    private readonly now: () => Date,
+  ) {}
+
+  async process(bytes: Uint8Array, channel: "xml-http" | "xml-folder"): Promise<OqsOutcome> {
+    const now = this.now();
+    let characterCode = sniffCharacterCode(bytes);
+    const facility = sniffMedicalInstitutionCode(bytes);
+    const header = (): HeaderInput => ({
+      processTime: simulationTimestamp(jstDate(now), now),
+      simulationDate: jstDate(now),
+      medicalInstitutionCode: facility,
+      referenceClassification: "2",
+      characterCode,
+    });
+    const fault = (code: FaultCode, detail: string | null, malformed: boolean, httpStatus: number): OqsOutcome => {
+      const msg = faultMessage(header(), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
+      this.audit.recordResult(channel, msg, { detail: detail ? { reason: detail } : null });
+      return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed, httpStatus, dropAfterMs: null };
+    };
+
+    let req;
+    try {
+      req = parseOqsRequest(decodeXmlBytes(bytes));
+    } catch (e) {
+      if (e instanceof OqsRequestError) return fault(e.code, e.message, true, 400);
+      return fault("S903", "unreadable request", true, 400);
+    }
+    const myNumberPath = findMyNumberLikeField(req);
+    if (myNumberPath) return fault("S904", `${formatIssuePath(myNumberPath)}: a 12-digit number (マイナンバー) is never accepted`, true, 400);
+    const h = req.XmlMsg.MessageHeader;
+    const info = req.XmlMsg.MessageBody.QualificationConfirmSearchInfo;
+    characterCode = h.CharacterCodeIdentifier ?? "0";
+
+    const action = this.faults.take(h.MedicalInstitutionCode, "lookup");
+    if (action) {
+      if (action.latencyMs > 0) await sleep(action.latencyMs);
+      if (action.timeoutMs !== null) {
+        if (channel === "xml-http") {
+          const msg = faultMessage(header(), "S906");
+          this.audit.recordResult(channel, msg, { detail: { fault: "timeout" } });
+          return { msg, bytes: Buffer.alloc(0), characterCode, malformed: false, httpStatus: 504, dropAfterMs: action.timeoutMs };
+        }
+        await sleep(action.timeoutMs);
+        return fault("S906", null, false, 504);
+      }
+      if (action.maintenance) return fault("S901", null, false, 503);
+      if (action.segment9) {
+        const msg = faultMessage({ ...header(), simulationDate: h.QualificationConfirmationDate }, action.segment9.code, action.segment9.message ?? undefined);
+        this.audit.recordResult(channel, msg, { detail: { fault: "segment9" } });
+        return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed: false, httpStatus: 200, dropAfterMs: null };
+      }
+    }
+
+    const answer = await this.qualifications.lookupByInsurance(
+      {
+        medicalInstitutionCode: h.MedicalInstitutionCode,
+        insurerNumber: info.InsurerNumber,
+        insuredCardSymbol: info.InsuredCardSymbol,
+        insuredIdentificationNumber: info.InsuredIdentificationNumber,
+        insuredBranchNumber: info.InsuredBranchNumber,
+        birthdate: info.Birthdate,
+        simulationDate: h.QualificationConfirmationDate,
+        arbitraryFileIdentifier: h.ArbitraryFileIdentifier,
+        referenceNumber: req.XmlMsg.MessageBody.ReferenceNumber,
+      },
+      channel,
+      { characterCode, limitConsFlg: info.LimitApplicationCertificateRelatedConsFlg },
+    );
+    const msg = XmlMsgSchema.parse(answer.msg);
+    return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed: false, httpStatus: 200, dropAfterMs: null };
+  }
+}
