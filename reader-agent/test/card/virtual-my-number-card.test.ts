@@ -253,7 +253,7 @@ describe("VirtualMyNumberCard", () => {
     card.reset();
     send(card, SELECT_JPKI);
     send(card, selectEf("0006"));
-    const r = send(card, "00B0001010");
+    const r = send(card, "00B0001020");
     expect(r.sw).toBe("6282");
     expect(r.data.length).toBe(16);
     expect(new TextDecoder().decode(send(card, "00B0000020").data).trim()).toBe("JPKIAPICCTOKEN2");

@@ -1,6 +1,5 @@
-import { randomBytes, createPrivateKey, generateKeyPairSync, sign, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { randomBytes, generateKeyPairSync, sign, X509Certificate } from "node:crypto";
+import { buildCertificate, jstEndOfDay, jstStartOfDay, TEST_CA_SUBJECT } from "@onshi-sim/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -39,7 +38,7 @@ describe("card path: the three ways of confirming identity", () => {
     const res = firstResult(r)!;
     expect(res).toMatchObject({ InsurerNumber: "01130012", InsurerName: "全国健康保険協会 東京支部", InsuredCardSymbol: "13010001", InsuredIdentificationNumber: "101", InsuredBranchNumber: "00", PersonalFamilyClassification: "1", Sex1: "1", InsuredPartialContributionRatio: "030", InsuredCardClassification: "01", QualificationDate: "20050401" });
     expect(res.NameKana).toMatch(/^[\uFF65-\uFF9F ]+$/);
-    expect(res.Birthdate).toMatch(/^1980\d{4}$/);
+    expect(res.Birthdate).toBe((await card("P0001")).fixture.holder.birthDate.replaceAll("-", ""));
     expect(r.body.simulator).toMatchObject({ usable: true, method: "pin", consentFlow: "since-2024-10-07", simulationDate: "20261122" });
     expect(r.body.simulator.confirmationId).toMatch(/^[A-Za-z0-9_-]{16,}$/);
   });
@@ -105,9 +104,23 @@ describe("card path: refusals with their codes", () => {
   });
 
   it("a certificate not from the JPKI test CA (E112) and one that does not parse (E110)", async () => {
-    const dir = join(import.meta.dirname, "..", "data");
-    const foreign = new X509Certificate(readFileSync(join(dir, "foreign-user-auth.cert.pem")));
-    const key = createPrivateKey(readFileSync(join(dir, "foreign-user-auth.key.pem")));
+    // Same issuer name as the test CA, another key: only the signature tells them apart.
+    const foreignCa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const { privateKey: key, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const foreign = new X509Certificate(
+      buildCertificate({
+        serial: Uint8Array.of(0x42, 1, 2, 3),
+        subject: [["C", "JP"], ["CN", "foreign user-auth"]],
+        issuer: TEST_CA_SUBJECT,
+        notBefore: jstStartOfDay("2024-01-01"),
+        notAfter: jstEndOfDay("2029-01-01"),
+        publicKey,
+        issuerPrivateKey: foreignCa.privateKey,
+        issuerPublicKey: foreignCa.publicKey,
+        ca: false,
+        keyUsage: ["digitalSignature"],
+      }),
+    );
     const c = await card("P0001");
     const n = await nonce(h);
     const sig = sign("sha256", Buffer.from(n, "base64url"), key).toString("base64");
