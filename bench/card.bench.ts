@@ -1,7 +1,8 @@
 /**
  * Issue 2 benchmarks: one APDU round trip and the whole PIN path (select, read certificate, verify, sign)
  * over the memory binding and over pcsc + pcscd + vpcd. Targets: PIN path ≤ 10 ms median over memory,
- * ≤ 50 ms over pcsc+vpcd.
+ * ≤ 50 ms over pcsc+vpcd. Also one APDU over pcsc+vpcd with the card-side TCP_QUICKACK off, to show what the
+ * delayed ACK costs (transport/vpcd-latency.ts).
  */
 import { findCardFixture } from "@onshi-sim/fixtures";
 import { MemoryCardStateStore } from "../reader-agent/src/card/card-state.js";
@@ -50,24 +51,45 @@ export async function benchCard(): Promise<Record<string, unknown>> {
     results.pcsc = { skipped: pcscd.reason };
   } else {
     const { PcscReaderTransport } = await import("../reader-agent/src/transport/pcsc.js");
-    const { VpcdBridge } = await import("../reader-agent/src/transport/vpcd-bridge.js");
+    const { VpcdBridge, vpcdReaderName } = await import("../reader-agent/src/transport/vpcd-bridge.js");
+    const { loopbackQuickackEnabled } = await import("../reader-agent/src/transport/vpcd-latency.js");
     const slot = 1; // slot 1 so a card a developer keeps in slot 0 is left alone
-    const reader = `Virtual PCD 00 0${slot}`;
+    const reader = vpcdReaderName(slot);
     const pcsc = new PcscReaderTransport({ readerFilter: (name: string) => name === reader });
     await pcsc.start();
-    const inserted = new Promise<void>((resolve) => pcsc.once("card", () => resolve()));
-    const bridge = new VpcdBridge(newCard(), { slot });
-    await bridge.insert();
-    await inserted;
-    results.pcsc = await measure(pcsc, reader, 100);
-    await bridge.remove();
+    const plugIn = async (quickAck: boolean) => {
+      const inserted = new Promise<void>((resolve) => pcsc.once("card", () => resolve()));
+      const bridge = new VpcdBridge(newCard(), { slot, quickAck });
+      await bridge.insert();
+      await inserted;
+      return bridge;
+    };
+    const unplug = async (bridge: InstanceType<typeof VpcdBridge>) => {
+      const off = new Promise<void>((resolve) => pcsc.once("card.off", () => resolve()));
+      await bridge.remove();
+      await off;
+    };
+    const bridge = await plugIn(true);
+    results.pcsc = { ...(await measure(pcsc, reader, 100)), cardSideQuickack: bridge.quickAck, latency: pcscd.latency };
+    await unplug(bridge);
+    // The same APDU without the card-side TCP_QUICKACK: what the delayed ACK costs when the loopback route
+    // has no quickack either (few samples: ~44 ms each then).
+    const slow = await plugIn(false);
+    results["pcsc-no-card-quickack"] = {
+      apdu: await timeMany(30, 3, () => pcsc.transmit(reader, SELECT_JPKI)),
+      loopbackRouteQuickack: loopbackQuickackEnabled() ?? "unknown",
+    };
+    await unplug(slow);
     await pcsc.close();
     await pcscd.stop();
   }
   for (const [binding, r] of Object.entries(results)) {
     const v = r as { apdu?: Summary; pinPath?: Summary; skipped?: string };
     if (v.skipped) console.log(`card/${binding}: skipped (${v.skipped})`);
-    else console.log(`card/${binding}: APDU round trip median ${ms(v.apdu!.median)} p95 ${ms(v.apdu!.p95)}; PIN path median ${ms(v.pinPath!.median)} p95 ${ms(v.pinPath!.p95)}`);
+    else {
+      const pin = v.pinPath ? `; PIN path median ${ms(v.pinPath.median)} p95 ${ms(v.pinPath.p95)}` : "";
+      console.log(`card/${binding}: APDU round trip median ${ms(v.apdu!.median)} p95 ${ms(v.apdu!.p95)}${pin}`);
+    }
   }
   return results;
 }

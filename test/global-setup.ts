@@ -1,15 +1,16 @@
 /**
  * vitest globalSetup: brings up pcscd + vpcd once for the whole run (starting `pcscd -f` when it is not
  * running and we are root), tells every test file through `inject("pcsc")`, and stops pcscd afterwards only
- * if it was ours.
+ * if onshi-sim started it and no other process still uses it.
  */
 import type { TestProject } from "vitest/node";
-import { ensurePcscd } from "./support/pcscd.js";
+import { ensurePcscd } from "../reader-agent/src/transport/pcscd-daemon.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const pcscd = await ensurePcscd();
   project.provide("pcsc", pcscd.reason === undefined ? { available: pcscd.available } : { available: pcscd.available, reason: pcscd.reason });
   if (!pcscd.available) process.stderr.write(`[pcsc] PC/SC unavailable: ${pcscd.reason}\n`);
   else if (pcscd.startedByUs) process.stderr.write("[pcsc] started pcscd -f for this test run\n");
+  if (pcscd.latency && pcscd.latency.fix !== "socket") process.stderr.write(`[pcsc] vpcd latency: ${pcscd.latency.detail}\n`);
   return () => pcscd.stop();
 }

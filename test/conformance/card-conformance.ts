@@ -1,6 +1,10 @@
 /**
  * One conformance suite for every reader binding (after serialport's binding tests): the same card
  * behaviour must be seen through `memory` and through `pcsc` + pcscd + vpcd.
+ *
+ * A binding test file calls `describeCardConformance(name, open)`; `open` runs once in `beforeAll` and
+ * returns a `BindingUnderTest` (its `close` runs in `afterAll`). Whether the suite runs at all is the
+ * caller's business: wrap it in `describePcsc` for a binding that needs PC/SC.
  */
 import { verify as rsaVerify, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,12 +17,17 @@ import { NoCardError, type CardPresentEvent, type ReaderTransport } from "../../
 import { fixtureCa, loadFixture, virtualCard } from "../support/cards.js";
 
 export interface BindingUnderTest {
+  /** Started, with `reader` among its readers and no card in it. */
   readonly transport: ReaderTransport;
   readonly reader: string;
-  /** Puts a card into the reader and resolves once the transport has reported it. */
+  /**
+   * Puts a card into the reader — taking out the one already there, if any — and resolves once the
+   * transport has reported the new card (`card`).
+   */
   insert(card: SmartCard): Promise<void>;
-  /** Takes the card out and resolves once the transport has reported `card.off`. */
+  /** Takes the card out (no-op without one) and resolves once the transport has reported `card.off`. */
   remove(): Promise<void>;
+  /** Takes the card out and closes the transport (and whatever else `open` set up). */
   close(): Promise<void>;
 }
 
@@ -32,8 +41,8 @@ export function waitForEvent<T>(subscribe: (resolve: (value: T) => void) => void
   });
 }
 
-export function describeCardConformance(name: string, open: () => Promise<BindingUnderTest>, options: { skip?: string } = {}): void {
-  describe.skipIf(Boolean(options.skip))(`card conformance over ${name}${options.skip ? ` (skipped: ${options.skip})` : ""}`, () => {
+export function describeCardConformance(name: string, open: () => Promise<BindingUnderTest>): void {
+  describe(`card conformance over ${name}`, () => {
     let b: BindingUnderTest;
     let ca: X509Certificate;
     beforeAll(async () => {

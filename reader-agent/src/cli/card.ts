@@ -1,6 +1,5 @@
 /** `onshi-sim card …`: list, insert, remove, reset-pin, new. */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { findCardFixture, loadCardFixtures } from "@onshi-sim/fixtures";
@@ -11,6 +10,8 @@ import { FileCardStateStore, PIN_OBJECTS, type PinObjectName } from "../card/car
 import { fromLoadedCard } from "../card/virtual-card-data.js";
 import { VirtualMyNumberCard } from "../card/virtual-my-number-card.js";
 import { cardStateDir, runDir } from "../config.js";
+import { pidAlive, readVpcdSlotRecord, vpcdSlotHolder, vpcdSlotRecordFile, type VpcdSlotRecord } from "../transport/pcscd-daemon.js";
+import { vpcdPort, vpcdReaderName, VPCD_SLOTS } from "../transport/vpcd-bridge.js";
 import { UsageError } from "./main.js";
 
 export async function runCardCommand(argv: string[]): Promise<number> {
@@ -59,17 +60,14 @@ async function openCard(id: string): Promise<VirtualMyNumberCard> {
   return new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: new FileCardStateStore(cardStateDir()) });
 }
 
-interface SlotRecord {
-  pid: number;
-  cardId: string;
-  slot: number;
-}
-
-const slotFile = (slot: number) => join(runDir(), `vpcd-slot-${slot}.json`);
-
-function parseSlot(value: string | undefined): number {
-  const slot = Number(value ?? "0");
-  if (!Number.isInteger(slot) || slot < 0 || slot > 9) throw new UsageError(`--slot must be 0–9, got ${JSON.stringify(value)}`);
+/** `--slot N`: one of the vpcd driver's slots ("Virtual PCD 00 0N"), 0 when not given. */
+export function parseSlot(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const slot = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(slot) || slot < 0 || slot >= VPCD_SLOTS) {
+    const slots = Array.from({ length: VPCD_SLOTS }, (_, i) => `${i} ("${vpcdReaderName(i)}")`).join(" or ");
+    throw new UsageError(`--slot must be ${slots}: pcscd's vpcd reader has ${VPCD_SLOTS} slots; got ${JSON.stringify(value)}`);
+  }
   return slot;
 }
 
@@ -78,59 +76,44 @@ async function insertCard(argv: string[]): Promise<number> {
   const id = positionals[0];
   if (!id || positionals.length > 1) throw new UsageError("card insert needs exactly one fixture id (see `onshi-sim card list`)");
   if (values.via !== "vpcd" && values.via !== "memory") throw new UsageError(`--via must be vpcd or memory, got ${JSON.stringify(values.via)}`);
-  const card = await openCard(id);
-  if (values.via === "memory") return apduConsole(card);
+  if (values.via === "memory") {
+    if (values.slot !== undefined) throw new UsageError("--slot is for --via vpcd (pcscd's virtual reader slots)");
+    return apduConsole(await openCard(id));
+  }
 
   const slot = parseSlot(values.slot);
-  const existing = readSlot(slot);
-  if (existing && isAlive(existing.pid)) throw new Error(`slot ${slot} already holds "${existing.cardId}" (pid ${existing.pid}); run \`onshi-sim card remove --slot ${slot}\` first`);
+  const existing = vpcdSlotHolder(slot);
+  if (existing) throw new Error(`slot ${slot} already holds "${existing.cardId}" (pid ${existing.pid}); run \`onshi-sim card remove --slot ${slot}\` first`);
+  const card = await openCard(id);
   const { VpcdBridge } = await import("../transport/vpcd-bridge.js");
   const bridge = new VpcdBridge(card, { slot, reconnect: true });
   await bridge.insert();
   mkdirSync(runDir(), { recursive: true });
-  writeFileSync(slotFile(slot), JSON.stringify({ pid: process.pid, cardId: id, slot } satisfies SlotRecord) + "\n");
-  process.stdout.write(`inserted "${id}" into Virtual PCD 00 0${slot} (vpcd port ${35963 + slot}); Ctrl-C or \`onshi-sim card remove --slot ${slot}\` removes it\n`);
+  writeFileSync(vpcdSlotRecordFile(slot), JSON.stringify({ pid: process.pid, cardId: id, slot } satisfies VpcdSlotRecord) + "\n");
+  process.stdout.write(`inserted "${id}" into ${vpcdReaderName(slot)} (vpcd port ${vpcdPort(slot)}); Ctrl-C or \`onshi-sim card remove --slot ${slot}\` removes it\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
   await bridge.remove();
-  rmSync(slotFile(slot), { force: true });
+  if (readVpcdSlotRecord(slot)?.pid === process.pid) rmSync(vpcdSlotRecordFile(slot), { force: true });
   process.stdout.write(`removed "${id}" from slot ${slot}\n`);
   return 0;
-}
-
-function readSlot(slot: number): SlotRecord | undefined {
-  if (!existsSync(slotFile(slot))) return undefined;
-  try {
-    return JSON.parse(readFileSync(slotFile(slot), "utf8")) as SlotRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function removeCard(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { slot: { type: "string" } } });
   const slot = parseSlot(values.slot);
-  const record = readSlot(slot);
-  if (!record || !isAlive(record.pid)) {
-    rmSync(slotFile(slot), { force: true });
+  const record = vpcdSlotHolder(slot);
+  if (!record) {
+    rmSync(vpcdSlotRecordFile(slot), { force: true });
     process.stdout.write(`no card is inserted in slot ${slot}\n`);
     return 0;
   }
   process.kill(record.pid, "SIGTERM");
-  for (let i = 0; i < 50 && isAlive(record.pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (isAlive(record.pid)) throw new Error(`the card process (pid ${record.pid}) did not stop within 5 s`);
+  for (let i = 0; i < 50 && pidAlive(record.pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (pidAlive(record.pid)) throw new Error(`the card process (pid ${record.pid}) did not stop within 5 s`);
   process.stdout.write(`removed "${record.cardId}" from slot ${slot}\n`);
   return 0;
 }

@@ -2,7 +2,8 @@
  * `onshi-sim start`: brings up what exists so far and keeps running — makes sure pcscd with the vpcd
  * virtual reader is up (starting it when we are root), then watches every PC/SC reader and says what
  * each card is, identified by SELECT (never by ATR) and without ever sending a PIN.
- * Later layers (server, agent, kiosk UI) are started from here too as they arrive.
+ * It also runs the mock qualification server (a child process; --no-server to skip). Later layers
+ * (agent, kiosk UI) are started from here too as they arrive.
  */
 import { X509Certificate } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -12,12 +13,26 @@ import { CardChannel } from "../client/card-channel.js";
 import { MyNumberCardClient, NotAMyNumberCardError } from "../client/my-number-card-client.js";
 import { ensurePcscd } from "../transport/pcscd-daemon.js";
 import type { ReaderTransport } from "../transport/reader-transport.js";
+import { startServerProcess, type ServerHandle } from "./server-process.js";
 
 export async function runStart(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { "exit-when-ready": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "exit-when-ready": { type: "boolean", default: false },
+      "no-server": { type: "boolean", default: false },
+      "server-port": { type: "string", default: process.env.ONSHI_SIM_SERVER_PORT ?? "8741" },
+    },
+  });
   const cards = await loadCardFixtures();
   const ca = new X509Certificate((await loadTestCa()).certificateDer);
   say(`onshi-sim: ${cards.length} fixture cards (onshi-sim card list)`);
+
+  let server: ServerHandle | undefined;
+  if (!values["no-server"]) {
+    server = await startServerProcess({ port: Number(values["server-port"]), host: "127.0.0.1", log: say });
+    say(`qualification server: ${server.url} (${server.startedByUs ? "started" : "already running"}; API docs ${server.url}/api/docs)`);
+  }
 
   const pcscd = await ensurePcscd();
   let transport: ReaderTransport | undefined;
@@ -25,6 +40,7 @@ export async function runStart(argv: string[]): Promise<number> {
     say(`PC/SC: unavailable — ${pcscd.reason}. Memory readers and everything else still work; run \`onshi-sim doctor\`.`);
   } else {
     say(`PC/SC: pcscd ${pcscd.startedByUs ? "started" : "running"}; insert a virtual card with \`npm run card -- insert yamada-taro\``);
+    if (pcscd.latency) say(`PC/SC: vpcd latency — ${pcscd.latency.fix === "none" ? "" : "quickack on: "}${pcscd.latency.detail}`);
     const { PcscReaderTransport } = await import("../transport/pcsc.js");
     const pcsc: ReaderTransport = new PcscReaderTransport();
     pcsc.on("reader", (r) => say(`reader: ${r}`));
@@ -44,6 +60,7 @@ export async function runStart(argv: string[]): Promise<number> {
   }
   await transport?.close();
   await pcscd.stop();
+  await server?.stop();
   return 0;
 }
 

@@ -8,11 +8,11 @@
  *   1-byte payload = control code: 00 power off, 01 power on, 02 reset (no reply), 04 get ATR (reply: the ATR).
  *   longer payload = a C-APDU; the reply is the card's R-APDU.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import type { SmartCard } from "../card/smart-card.js";
 import { TypedEmitter } from "./typed-emitter.js";
+import { quickAckNow, socketQuickackSupport } from "./vpcd-latency.js";
 
 /** The vpcd driver's default CHANNELID (0x8C7B); slot N listens on this + N. */
 export const VPCD_BASE_PORT = 35963;
@@ -45,6 +45,12 @@ export interface VpcdBridgeOptions {
   slot?: number;
   /** Keep reconnecting (backoff up to 1 s) after the connection drops, e.g. when pcscd restarts. */
   reconnect?: boolean;
+  /**
+   * Set TCP_QUICKACK whenever pcscd's message is only partly here, so pcscd's held-back payload is not
+   * stuck behind our delayed ACK (~40 ms per APDU otherwise; see vpcd-latency.ts). Default true; it is a
+   * no-op where it is not supported.
+   */
+  quickAck?: boolean;
 }
 
 export type VpcdDisconnectReason = "removed" | "closed-by-pcscd" | "error";
@@ -87,6 +93,8 @@ export class VpcdBridge extends TypedEmitter<VpcdBridgeEvents> {
   readonly slot: number;
   readonly #card: SmartCard;
   readonly #reconnect: boolean;
+  /** True when this bridge sets TCP_QUICKACK on its socket (asked for and supported here). */
+  readonly quickAck: boolean;
   #socket: Socket | undefined;
   /** True between insert() and remove(): the user wants the card in the reader. */
   #wanted = false;
@@ -103,6 +111,7 @@ export class VpcdBridge extends TypedEmitter<VpcdBridgeEvents> {
     this.host = options.host ?? "127.0.0.1";
     this.port = options.port ?? vpcdPort(this.slot);
     this.#reconnect = options.reconnect ?? false;
+    this.quickAck = (options.quickAck ?? true) && socketQuickackSupport().available;
     // `error` is advisory (`disconnected` carries the state change): a bridge nobody listens to must not
     // crash the process the way an unhandled EventEmitter `error` would.
     this.on("error", () => {});
@@ -226,6 +235,8 @@ export class VpcdBridge extends TypedEmitter<VpcdBridgeEvents> {
     }
     // Copy the remainder so a large chunk's buffer is not kept alive by a few leftover bytes.
     this.#pending = offset < buf.length ? Buffer.from(buf.subarray(offset)) : undefined;
+    // pcscd sent a length and holds the payload back until we ACK it (Nagle on its side): ACK now.
+    if (this.#pending && this.quickAck && !socket.destroyed) quickAckNow(socket);
   }
 
   /** One message from pcscd → the framed reply, or undefined when none is due. */
@@ -324,29 +335,4 @@ function procAddress(hex: string): string {
     return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff].join(".");
   }
   return /^0+$/.test(hex) ? "::" : hex;
-}
-
-/**
- * Latency: pcscd's vpcd driver writes each message's 2-byte length and its payload with two send()s and
- * without TCP_NODELAY, so Nagle holds the payload until the length is ACKed — and Linux delays that ACK
- * (~40 ms) on a request/response connection. TCP_NODELAY on our side cannot help and Node cannot set
- * TCP_QUICKACK, but the route to 127.0.0.1 can carry `quickack 1`: then each APDU costs ~1 ms, not ~44 ms.
- * It is a runtime change of the loopback route (root, lost at reboot); nothing here applies it implicitly.
- */
-export const LOOPBACK_ROUTE = "local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 table local";
-export const LOOPBACK_QUICKACK_COMMAND = `ip route change ${LOOPBACK_ROUTE} quickack 1`;
-
-/** Whether the loopback route has `quickack 1`; undefined when `ip` is not available. */
-export function loopbackQuickackEnabled(): boolean | undefined {
-  try {
-    const out = execFileSync("ip", ["route", "show", "table", "local", "127.0.0.1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 2000 });
-    return /\bquickack 1\b/.test(out);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Sets or clears `quickack` on the loopback route (needs root). Throws with `ip`'s message on failure. */
-export function setLoopbackQuickack(on: boolean): void {
-  execFileSync("ip", ["route", "change", ...LOOPBACK_ROUTE.split(" "), "quickack", on ? "1" : "0"], { stdio: ["ignore", "ignore", "pipe"], timeout: 2000 });
 }

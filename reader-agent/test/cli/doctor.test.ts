@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatDoctorReport, readVpcdConfig, runDoctor, type DoctorReport } from "../../src/cli/doctor.js";
+import { formatDoctorReport, latencyCheck, readVpcdConfig, runDoctor, type DoctorReport } from "../../src/cli/doctor.js";
+import { LOOPBACK_QUICKACK_COMMAND, type VpcdLatencyProbes } from "../../src/transport/vpcd-latency.js";
 import { describePcsc } from "../../../test/support/pcscd.js";
 
 describePcsc("onshi-sim doctor on this machine", () => {
@@ -18,6 +19,34 @@ describePcsc("onshi-sim doctor on this machine", () => {
     expect(text).toContain("PC/SC is ready.");
     expect(text).toContain("Virtual PCD 00 00");
     expect(text).not.toContain("FAIL");
+    // This machine has the sockopt addon, so the virtual card ACKs at once without root.
+    expect(report.checks.find((c) => c.name === "vpcd latency")).toMatchObject({ status: "ok", detail: expect.stringContaining("quickack on") });
+  });
+});
+
+describe("the vpcd latency check", () => {
+  const probes = (socket: boolean, route: boolean | undefined): VpcdLatencyProbes => ({
+    socketQuickack: () => (socket ? { available: true } : { available: false, reason: "sockopt missing" }),
+    routeQuickack: () => route,
+    setRouteQuickack: () => {
+      throw new Error("doctor must not change the route");
+    },
+    isRoot: () => true,
+  });
+  const sudo = (cmd: string) => `sudo ${cmd}`;
+
+  it("is ok when the card side sets TCP_QUICKACK, or the loopback route has quickack", () => {
+    expect(latencyCheck(probes(true, false), sudo)).toMatchObject({ status: "ok", detail: expect.stringMatching(/^quickack on: .*TCP_QUICKACK/) });
+    expect(latencyCheck(probes(false, true), sudo)).toMatchObject({ status: "ok", detail: expect.stringMatching(/^quickack on: the loopback route/) });
+  });
+
+  it("warns with the exact command (sudo for a normal user) when quickack is off", () => {
+    const check = latencyCheck(probes(false, false), sudo);
+    expect(check.status).toBe("warn");
+    expect(check.detail).toMatch(/^quickack off: .*~40 ms.*sockopt missing/);
+    expect(check.fix).toBe(`sudo ${LOOPBACK_QUICKACK_COMMAND}`);
+    expect(LOOPBACK_QUICKACK_COMMAND).toBe("ip route change local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 table local quickack 1");
+    expect(formatDoctorReport({ ok: true, checks: [check], readers: [], vpcdSlots: [] })).toContain(`optional (vpcd latency): sudo ${LOOPBACK_QUICKACK_COMMAND}`);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { toHex } from "../../src/apdu/hex.js";
 import type { SmartCard } from "../../src/card/smart-card.js";
 import { VpcdBridge, VpcdConnectError, vpcdPort, vpcdReaderName } from "../../src/transport/vpcd-bridge.js";
+import { loopbackQuickackEnabled, socketQuickackSupport } from "../../src/transport/vpcd-latency.js";
 
 const ATR = Uint8Array.of(0x3b, 0xe0, 0x00, 0xff, 0x81, 0x31, 0xfe, 0x45, 0x14);
 
@@ -268,5 +269,53 @@ describe("VpcdBridge framing", () => {
     expect(reconnected).toBe(1);
     await bridge.remove();
     expect(bridge.connected).toBe(false);
+  });
+});
+
+/**
+ * pcscd's vpcd writes a message's length and payload in two send()s with Nagle on, so the payload waits for
+ * our ACK of the length — which Linux delays ~40 ms. A Node server socket with noDelay off writing twice
+ * does the same, so the fix is testable without pcscd.
+ */
+describe("VpcdBridge against a pcscd-like peer (length and payload in two writes, Nagle on)", () => {
+  async function medianRoundTrip(quickAck: boolean, n = 15): Promise<{ median: number; bridge: VpcdBridge }> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const connection = new Promise<Socket>((resolve) => server.once("connection", resolve));
+    const bridge = new VpcdBridge(stubCard(), { port: (server.address() as AddressInfo).port, quickAck });
+    try {
+      await bridge.insert();
+      const peer = await connection;
+      peer.setNoDelay(false);
+      const payload = Buffer.from("00A4040C0AD392F000260100000001", "hex");
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(payload.length);
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const reply = new Promise((resolve) => peer.once("data", resolve));
+        const t0 = performance.now();
+        peer.write(length);
+        peer.write(payload);
+        await reply;
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return { median: times[Math.floor(n / 2)] as number, bridge };
+    } finally {
+      await bridge.remove();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it.skipIf(!socketQuickackSupport().available)("answers at once: the bridge ACKs the length itself (TCP_QUICKACK, no root)", async () => {
+    const { median, bridge } = await medianRoundTrip(true);
+    expect(bridge.quickAck).toBe(true);
+    expect(median).toBeLessThan(10);
+  });
+
+  it.skipIf(loopbackQuickackEnabled() !== false)("without it each exchange waits for the delayed ACK (so the test above can tell)", async () => {
+    const { median, bridge } = await medianRoundTrip(false, 7);
+    expect(bridge.quickAck).toBe(false);
+    expect(median).toBeGreaterThan(20);
   });
 });
