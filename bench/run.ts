@@ -6,12 +6,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchAgent } from "./agent.bench.js";
 import { benchCard } from "./card.bench.js";
 import { benchFace } from "./face.bench.js";
 import { benchServer } from "./server.bench.js";
 
 const only = process.argv[2];
-const suites: Record<string, () => Promise<Record<string, unknown>>> = { card: benchCard, server: benchServer, face: benchFace };
+const suites: Record<string, () => Promise<Record<string, unknown>>> = { card: benchCard, server: benchServer, face: benchFace, agent: benchAgent };
 
 const results: Record<string, unknown> = {};
 for (const [name, run] of Object.entries(suites)) {

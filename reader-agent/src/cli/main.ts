@@ -17,6 +17,9 @@ usage:
   onshi-sim card remove [--slot N]             remove the card inserted with --via vpcd
   onshi-sim card reset-pin <id> [--all]        unlock the PIN (the 市区町村 window); --all resets every counter
   onshi-sim card new --id … --photo <image> …  make a new fixture card (see fixtures/README.md)
+  onshi-sim agent [--transport memory|pcsc] [--server URL] [--dev] …
+                                               the reader agent: card sessions (face / PIN / 目視) over Socket.IO
+  onshi-sim drive --url URL [--token T]        drive an agent: JSON-line commands on stdin, events on stdout
 `;
 
 export class UsageError extends Error {
@@ -37,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       case "start":
         return await runStart(rest);
+      case "agent":
+        return await (await import("./agent.js")).runAgent(rest);
+      case "drive":
+        return await (await import("./drive.js")).runDrive(rest);
       case undefined:
       case "help":
       case "--help":

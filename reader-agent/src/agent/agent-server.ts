@@ -1,0 +1,285 @@
+/**
+ * ReaderAgent: the reader-side process a kiosk talks to. It owns the reader transports (through a
+ * SessionManager: one ReceptionSession per reader slot) and streams every session over Socket.IO with the
+ * typed maps of `events.ts`.
+ *
+ * - Loopback by default, and a token in the handshake (`auth.token`) or no connection at all.
+ * - Any number of kiosks may watch; each gets `agent:snapshot` (every reader, every session's current view) as
+ *   soon as it connects, so a kiosk that reconnects mid-session picks up where it was.
+ * - Every payload is validated (zod); a bad one is refused in the ack and changes nothing.
+ * - Transport notices (reader unplugged, PC/SC context lost while pcscd restarts, back again) go out as
+ *   `agent:transport`; the session carries on once the reader is back.
+ */
+import { timingSafeEqual, type X509Certificate } from "node:crypto";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server, type Socket } from "socket.io";
+import type { z } from "zod";
+import type { FaceVerifier } from "../face/face-verifier.js";
+import type { ReaderDevice } from "../qualification/qualification-client.js";
+import { sessionError } from "../session/messages.js";
+import type { CommandResult, KnownCard, QualificationPort, ReceptionSession, ReceptionSessionOptions } from "../session/reception-session.js";
+import { SessionManager } from "../session/session-manager.js";
+import type { ReaderTransport } from "../transport/reader-transport.js";
+import {
+  AGENT_PROTOCOL_VERSION,
+  CLIENT_PAYLOAD_SCHEMAS,
+  DEFAULT_AGENT_PORT,
+  HandshakeAuth,
+  MAX_FACE_FRAME_BYTES,
+  type Ack,
+  type AgentConnectError,
+  type AgentSnapshot,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type CommandAck,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SessionErrorCode,
+  type SocketData,
+} from "./events.js";
+
+export const AGENT_VERSION = "0.1.0";
+
+/** Card insertion for scripting and tests (`dev:insert-card` / `dev:remove-card`), e.g. `memoryDevCards`. */
+export interface DevCardSlots {
+  /** Puts the fixture card `cardId` into `reader` (default: the first reader). Throws DevCardError. */
+  insert(cardId: string, reader?: string): Promise<void>;
+  remove(reader?: string): Promise<void>;
+}
+
+export class DevCardError extends Error {
+  override name = "DevCardError";
+  constructor(
+    readonly code: Extract<SessionErrorCode, "unknown-card" | "unknown-reader">,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AgentOptions {
+  readonly transports: readonly ReaderTransport[];
+  readonly qualification: QualificationPort;
+  /** Required in every handshake (`auth.token`). */
+  readonly token: string;
+  /** Default 127.0.0.1: the agent serves the kiosk on the same machine. */
+  readonly host?: string;
+  /** Default 8742; 0 picks a free port. */
+  readonly port?: number;
+  readonly faceVerifier?: FaceVerifier;
+  /** The reader device (特定機関認証 stand-in) for face and 目視; without it only the PIN path works. */
+  readonly device?: ReaderDevice;
+  /** Staff PIN for 目視 and staff input. Without it 目視 is not offered. */
+  readonly staffPin?: string;
+  readonly fixtureCas?: readonly X509Certificate[];
+  /** What the agent knows about a card (its fixture): 照合番号B for the card face, whether a PIN is set. */
+  readonly lookupCard?: (certificateDer: Uint8Array) => KnownCard | undefined;
+  readonly session?: ReceptionSessionOptions;
+  /** Opt-in: enables dev:insert-card / dev:remove-card (still token-protected). */
+  readonly devCards?: DevCardSlots;
+  /**
+   * Browser origins allowed to connect (CORS). Default: any http(s) origin on localhost / 127.0.0.1 / [::1]
+   * (the kiosk UI). Non-browser clients send no Origin and are not affected.
+   */
+  readonly allowedOrigins?: readonly string[] | "any";
+  /** How often a transport that lost its PC/SC context is restarted until pcscd is back. Default 1 s. */
+  readonly recoveryIntervalMs?: number;
+  /** One line per session event (JSON; never a PIN). Default: nothing. */
+  readonly log?: (line: string) => void;
+}
+
+export interface ReaderAgent {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly manager: SessionManager;
+  snapshot(): AgentSnapshot;
+  close(): Promise<void>;
+}
+
+type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type Payload<E extends ClientEventName> = z.infer<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
+
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
+  if (!options.token) throw new Error("the reader agent needs a token (ONSHI_SIM_AGENT_TOKEN or data/agent-token)");
+  const log = options.log ?? (() => {});
+  const manager = new SessionManager(options.transports, {
+    qualification: options.qualification,
+    device: options.device,
+    faceVerifier: options.faceVerifier,
+    fixtureCas: options.fixtureCas,
+    lookupCard: options.lookupCard,
+    staffPin: options.staffPin,
+    options: options.session,
+  }, options.recoveryIntervalMs !== undefined ? { recoveryIntervalMs: options.recoveryIntervalMs } : {});
+  // Load the face models now, not when the first patient looks at the camera.
+  options.faceVerifier?.ready().catch((e: unknown) => log(JSON.stringify({ faceVerifier: "not ready", message: (e as Error).message })));
+
+  const http: HttpServer = createHttpServer((req, res) => {
+    // Socket.IO answers its own path; this is everything else.
+    if (req.url === "/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", protocol: AGENT_PROTOCOL_VERSION }));
+    } else res.writeHead(404, { "content-type": "text/plain" }).end("onshi-sim reader agent: connect with Socket.IO\n");
+  });
+  const allowed = options.allowedOrigins ?? "loopback";
+  const io: AgentServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_FACE_FRAME_BYTES + 64 * 1024,
+    cors: {
+      origin: (origin, callback) => {
+        if (origin === undefined || allowed === "any") return callback(null, true);
+        callback(null, allowed === "loopback" ? LOOPBACK_ORIGIN.test(origin) : allowed.includes(origin));
+      },
+    },
+  });
+
+  const info = () => ({
+    protocol: AGENT_PROTOCOL_VERSION,
+    version: AGENT_VERSION,
+    transports: manager.transports,
+    faceVerification: Boolean(options.faceVerifier && options.device),
+    visualCheck: Boolean(options.staffPin && options.device),
+    devCommands: Boolean(options.devCards),
+  });
+  const snapshot = (): AgentSnapshot => ({ agent: info(), readers: manager.readers(), sessions: manager.sessions(), at: new Date().toISOString() });
+
+  manager.on("state", (view) => io.emit("session:state", view));
+  manager.on("readers", (readers) => io.emit("agent:readers", readers));
+  manager.on("transport", (notice) => {
+    log(JSON.stringify({ transport: notice }));
+    io.emit("agent:transport", notice);
+  });
+  manager.on("log", (entry) => log(JSON.stringify(entry)));
+
+  const expectedToken = Buffer.from(options.token);
+  io.use((socket, next) => {
+    const auth = HandshakeAuth.safeParse(socket.handshake.auth);
+    const given = auth.success ? Buffer.from(auth.data.token) : Buffer.alloc(0);
+    if (!auth.success || given.length !== expectedToken.length || !timingSafeEqual(given, expectedToken)) {
+      const data: AgentConnectError = { code: "unauthorized", ja: "接続が拒否されました（トークンが違います）", en: "connection refused: missing or wrong agent token" };
+      log(JSON.stringify({ refused: "unauthorized", address: socket.handshake.address }));
+      return next(Object.assign(new Error("unauthorized"), { data }));
+    }
+    socket.data = { clientName: auth.data.clientName ?? "kiosk", connectedAt: new Date().toISOString() };
+    next();
+  });
+
+  io.on("connection", (socket) => {
+    log(JSON.stringify({ connected: socket.data.clientName, id: socket.id }));
+    socket.emit("agent:snapshot", snapshot());
+    const session = (sessionId: string) => manager.bySessionId(sessionId);
+    const withSession = async (sessionId: string, run: (s: ReceptionSession) => CommandResult | Promise<CommandResult>): Promise<CommandAck> => {
+      const s = session(sessionId);
+      if (!s) return refuse("unknown-session");
+      return toAck(await run(s));
+    };
+
+    handle(socket, "session:choose-method", (p) => withSession(p.sessionId, (s) => s.choose(p.method)));
+    handle(socket, "session:pin", (p) => withSession(p.sessionId, (s) => s.enterPin(p.pin)));
+    handle(socket, "session:face-frame", (p) => withSession(p.sessionId, (s) => s.faceFrame(typeof p.image === "string" ? Buffer.from(p.image, "base64") : p.image)));
+    handle(socket, "session:consent", (p) =>
+      withSession(p.sessionId, (s) =>
+        s.consent({ ...(p.comprehensive !== undefined ? { comprehensive: p.comprehensive } : {}), ...(p.items ? { items: p.items } : {}) }),
+      ),
+    );
+    handle(socket, "session:cancel", (p) => withSession(p.sessionId, (s) => s.cancel()));
+    handle(socket, "session:retry", (p) => withSession(p.sessionId, (s) => s.retry()));
+    handle(socket, "staff:visual", (p) => withSession(p.sessionId, (s) => s.staffVisual(p.staffPin)));
+    handle(socket, "staff:match-number-b", (p) => withSession(p.sessionId, (s) => s.staffMatchNumberB(p.staffPin, p.matchNumberB)));
+    handle(socket, "agent:sync", () => ({ ok: true, snapshot: snapshot() }));
+    handle(socket, "dev:insert-card", async (p) => {
+      if (!options.devCards) return refuse("dev-disabled");
+      try {
+        await options.devCards.insert(p.card, p.reader);
+      } catch (e) {
+        if (e instanceof DevCardError) return refuse(e.code);
+        throw e;
+      }
+      return { ok: true };
+    });
+    handle(socket, "dev:remove-card", async (p) => {
+      if (!options.devCards) return refuse("dev-disabled");
+      try {
+        await options.devCards.remove(p.reader);
+      } catch (e) {
+        if (e instanceof DevCardError) return refuse(e.code);
+        throw e;
+      }
+      return { ok: true };
+    });
+    socket.on("disconnect", (reason) => log(JSON.stringify({ disconnected: socket.data.clientName, id: socket.id, reason })));
+  });
+
+  /** Validates the payload, runs the command, answers the ack (when the client asked for one). */
+  function handle<E extends ClientEventName>(socket: AgentSocket, event: E, run: (payload: Payload<E>) => CommandAck | Promise<CommandAck>): void {
+    // Registered untyped: the arguments come off the network and are checked here, not trusted.
+    const on = socket.on.bind(socket) as unknown as (event: string, listener: (...args: unknown[]) => void) => void;
+    on(event, (...args: unknown[]) => {
+      const last = args.at(-1);
+      const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
+      const raw = typeof last === "function" ? args.slice(0, -1) : args;
+      const parsed = CLIENT_PAYLOAD_SCHEMAS[event].safeParse(raw[0] ?? {});
+      if (!parsed.success || raw.length > 1) {
+        const issues = parsed.success
+          ? [{ path: "", message: "one payload object expected" }]
+          : parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+        ack({ ok: false, error: { ...sessionError("bad-request"), issues } });
+        return;
+      }
+      Promise.resolve()
+        .then(() => run(parsed.data as Payload<E>))
+        .then(ack, (e: unknown) => {
+          log(JSON.stringify({ event, internalError: (e as Error).message }));
+          ack(refuse("internal"));
+        });
+    });
+  }
+
+  try {
+    await manager.start();
+  } catch (e) {
+    await manager.close().catch(() => {});
+    io.close();
+    throw e;
+  }
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port ?? DEFAULT_AGENT_PORT, host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  }).catch(async (e: unknown) => {
+    await manager.close().catch(() => {});
+    throw e;
+  });
+  const port = (http.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    manager,
+    snapshot,
+    async close() {
+      if (closed) return;
+      closed = true;
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await manager.close();
+    },
+  };
+}
+
+function refuse(code: SessionErrorCode): CommandAck {
+  return { ok: false, error: sessionError(code) };
+}
+
+function toAck(result: CommandResult): CommandAck {
+  return result.ok ? { ok: true, session: result.session } : { ok: false, error: result.error, session: result.session };
+}

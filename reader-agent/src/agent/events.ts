@@ -1,0 +1,176 @@
+/**
+ * The reader agent's Socket.IO contract — THE event maps, shared by the agent (socket.io `Server`) and every
+ * kiosk (socket.io-client `Socket`), plus zod schemas for everything a client sends: the agent validates every
+ * payload, and a bad one is answered with `{ ok: false, error: { code: "bad-request", issues } }` and changes
+ * nothing. Browser-safe: only zod and type imports.
+ *
+ *   agent → kiosk                         kiosk → agent (each with an ack: CommandAck)
+ *   agent:snapshot   everything, on connect  session:choose-method {sessionId, method}
+ *   session:state    one session's new view  session:pin           {sessionId, pin}
+ *   agent:readers    reader list changed     session:face-frame    {sessionId, image}
+ *   agent:transport  reader / PC/SC notices  session:consent       {sessionId, comprehensive?, items?}
+ *                                           session:cancel | session:retry {sessionId}
+ *                                           staff:visual          {sessionId, staffPin}
+ *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
+ *                                           agent:sync            {} → the snapshot in the ack
+ *                                           dev:insert-card       {card, reader?}  (agent started with dev commands)
+ *                                           dev:remove-card       {reader?}
+ *
+ * Handshake: `io(url, { auth: { token, clientName? } })`; a wrong or missing token fails the connection with
+ * `connect_error` whose `data` is an `AgentConnectError`.
+ */
+import { z } from "zod";
+import type { ReaderInfo, SessionError, SessionErrorCode, SessionView, TransportNotice, TransportStatus } from "../session/session-view.js";
+
+export type * from "../session/session-view.js";
+export { CONSENT_ITEMS, SESSION_PHASES, VERIFICATION_METHODS } from "../session/session-view.js";
+
+/** Bumped when an event or payload changes incompatibly. */
+export const AGENT_PROTOCOL_VERSION = 1;
+export const DEFAULT_AGENT_PORT = 8742;
+/** Camera frames are sent as binary; larger ones are refused by Socket.IO before they reach a handler. */
+export const MAX_FACE_FRAME_BYTES = 8 * 1024 * 1024;
+
+// ── client → agent payloads ───────────────────────────────────────────────────────────────────────
+
+const SessionId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "a sessionId from a session view");
+const Method = z.enum(["face", "pin", "visual"]);
+// The PIN schema never echoes the value in its messages (zod's regex issue does not).
+const CardPin = z.string().regex(/^\d{4}$/, "4 digits");
+const StaffPin = z.string().regex(/^\d{4,12}$/, "4–12 digits");
+const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "binary image data (Uint8Array / Buffer / ArrayBuffer view)");
+const Base64Image = z.string().max(Math.ceil((MAX_FACE_FRAME_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]+={0,2}$/, "base64");
+const ReaderName = z.string().min(1).max(200);
+
+export const ChooseMethodPayload = z.strictObject({ sessionId: SessionId, method: Method });
+export const PinPayload = z.strictObject({ sessionId: SessionId, pin: CardPin });
+export const FaceFramePayload = z.strictObject({
+  sessionId: SessionId,
+  /** JPEG or PNG bytes of one camera frame (binary, or base64 for clients that cannot send binary). */
+  image: z.union([Bytes.refine((b) => b.byteLength > 0 && b.byteLength <= MAX_FACE_FRAME_BYTES, `1 byte to ${MAX_FACE_FRAME_BYTES} bytes`), Base64Image]),
+});
+const ConsentItems = z.strictObject({
+  diagnosis: z.boolean().optional(),
+  pharmacists: z.boolean().optional(),
+  specificHealthCheckups: z.boolean().optional(),
+  operation: z.boolean().optional(),
+  limitApplication: z.boolean().optional(),
+  specificDiseases: z.boolean().optional(),
+});
+export const ConsentPayload = z.strictObject({ sessionId: SessionId, comprehensive: z.boolean().optional(), items: ConsentItems.optional() });
+export const SessionRefPayload = z.strictObject({ sessionId: SessionId });
+export const StaffVisualPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
+export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin, matchNumberB: z.string().regex(/^\d{14}$/, "14 digits") });
+export const SyncPayload = z.strictObject({});
+export const DevInsertCardPayload = z.strictObject({ card: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a fixture card id"), reader: ReaderName.optional() });
+export const DevRemoveCardPayload = z.strictObject({ reader: ReaderName.optional() });
+
+export type ChooseMethodPayload = z.infer<typeof ChooseMethodPayload>;
+export type PinPayload = z.infer<typeof PinPayload>;
+export type FaceFramePayload = z.infer<typeof FaceFramePayload>;
+export type ConsentPayload = z.infer<typeof ConsentPayload>;
+export type SessionRefPayload = z.infer<typeof SessionRefPayload>;
+export type StaffVisualPayload = z.infer<typeof StaffVisualPayload>;
+export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
+export type SyncPayload = z.infer<typeof SyncPayload>;
+export type DevInsertCardPayload = z.infer<typeof DevInsertCardPayload>;
+export type DevRemoveCardPayload = z.infer<typeof DevRemoveCardPayload>;
+
+/** Every client → agent event with its payload schema (the agent validates with these). */
+export const CLIENT_PAYLOAD_SCHEMAS = {
+  "session:choose-method": ChooseMethodPayload,
+  "session:pin": PinPayload,
+  "session:face-frame": FaceFramePayload,
+  "session:consent": ConsentPayload,
+  "session:cancel": SessionRefPayload,
+  "session:retry": SessionRefPayload,
+  "staff:visual": StaffVisualPayload,
+  "staff:match-number-b": StaffMatchNumberBPayload,
+  "agent:sync": SyncPayload,
+  "dev:insert-card": DevInsertCardPayload,
+  "dev:remove-card": DevRemoveCardPayload,
+} as const;
+
+export type ClientEventName = keyof typeof CLIENT_PAYLOAD_SCHEMAS;
+
+// ── agent → client payloads ───────────────────────────────────────────────────────────────────────
+
+export interface AgentInfo {
+  readonly protocol: number;
+  readonly version: string;
+  readonly transports: readonly TransportStatus[];
+  /** Face verification is configured (a verifier and a reader device). */
+  readonly faceVerification: boolean;
+  /** 目視 is configured (a staff PIN and a reader device). */
+  readonly visualCheck: boolean;
+  /** dev:insert-card / dev:remove-card are enabled. */
+  readonly devCommands: boolean;
+}
+
+export interface AgentSnapshot {
+  readonly agent: AgentInfo;
+  readonly readers: readonly ReaderInfo[];
+  readonly sessions: readonly SessionView[];
+  readonly at: string;
+}
+
+/** A refused command: the session error shape, plus where a payload was wrong (never the value). */
+export interface CommandError extends SessionError {
+  readonly issues?: readonly { readonly path: string; readonly message: string }[];
+}
+
+/**
+ * The answer to every client command. `ok: true`: accepted and carried out — what it led to (a wrong PIN, a
+ * face mismatch, a server refusal) is in `session`. `ok: false`: refused, nothing changed.
+ */
+export type CommandAck =
+  | { readonly ok: true; readonly session?: SessionView; readonly snapshot?: AgentSnapshot }
+  | { readonly ok: false; readonly error: CommandError; readonly session?: SessionView };
+
+export type Ack = (answer: CommandAck) => void;
+
+export interface ServerToClientEvents {
+  /** Sent on every (re)connection and in answer to agent:sync: all readers and the current view of every session. */
+  "agent:snapshot": (snapshot: AgentSnapshot) => void;
+  /** A session's new view (full, not a diff: a client that missed some can just take the latest `seq`). */
+  "session:state": (view: SessionView) => void;
+  "agent:readers": (readers: readonly ReaderInfo[]) => void;
+  /** Reader plugged / unplugged, PC/SC context lost (pcscd restart) and recovered, transport errors. */
+  "agent:transport": (notice: TransportNotice) => void;
+}
+
+export interface ClientToServerEvents {
+  "session:choose-method": (payload: ChooseMethodPayload, ack: Ack) => void;
+  "session:pin": (payload: PinPayload, ack: Ack) => void;
+  "session:face-frame": (payload: FaceFramePayload, ack: Ack) => void;
+  "session:consent": (payload: ConsentPayload, ack: Ack) => void;
+  "session:cancel": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:retry": (payload: SessionRefPayload, ack: Ack) => void;
+  "staff:visual": (payload: StaffVisualPayload, ack: Ack) => void;
+  "staff:match-number-b": (payload: StaffMatchNumberBPayload, ack: Ack) => void;
+  "agent:sync": (payload: SyncPayload, ack: Ack) => void;
+  "dev:insert-card": (payload: DevInsertCardPayload, ack: Ack) => void;
+  "dev:remove-card": (payload: DevRemoveCardPayload, ack: Ack) => void;
+}
+
+/** One agent process: nothing travels between servers. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the agent keeps per connection. */
+export interface SocketData {
+  readonly clientName: string;
+  readonly connectedAt: string;
+}
+
+/** The handshake's `auth` object. */
+export const HandshakeAuth = z.object({ token: z.string().min(1).max(512), clientName: z.string().max(100).optional() });
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+/** `connect_error.data` when the agent refuses a connection. */
+export interface AgentConnectError {
+  readonly code: "unauthorized";
+  readonly ja: string;
+  readonly en: string;
+}
+
+export type { SessionErrorCode };

@@ -1,0 +1,178 @@
+/**
+ * `onshi-sim agent`: starts the reader agent — the card readers (memory or PC/SC), face verification, the
+ * qualification server client — and serves kiosks over Socket.IO on loopback.
+ *
+ * Secrets come from configuration, never from the command line (where `ps` would show them):
+ *   token      ONSHI_SIM_AGENT_TOKEN, else <data>/agent-token (created on first start, mode 0600)
+ *   staff PIN  ONSHI_SIM_STAFF_PIN, else <data>/staff-pin (created on first start: 6 random digits)
+ */
+import { randomBytes, randomInt, X509Certificate } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadCardFixtures, loadTestCa } from "@onshi-sim/fixtures";
+import { DEFAULT_AGENT_PORT } from "../agent/events.js";
+import { createAgent, type DevCardSlots } from "../agent/agent-server.js";
+import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "../agent/fixture-cards.js";
+import { DEFAULT_DEVICE_ID, loadReaderDevice } from "../agent/reader-device.js";
+import { FileCardStateStore } from "../card/card-state.js";
+import { cardStateDir, dataDir } from "../config.js";
+import type { FaceVerifier } from "../face/face-verifier.js";
+import { QualificationClient } from "../qualification/qualification-client.js";
+import { MemoryReaderTransport } from "../transport/memory.js";
+import type { ReaderTransport } from "../transport/reader-transport.js";
+import { UsageError } from "./main.js";
+
+export const AGENT_USAGE = `onshi-sim agent [options]
+  --transport memory|pcsc     readers: in-process virtual slots (default memory) or PC/SC (real readers, vpcd)
+  --readers N                 memory: number of reader slots (default 1)
+  --reader-prefix TEXT        pcsc: only readers whose name starts with TEXT (e.g. "Virtual PCD")
+  --server URL                qualification server (default $ONSHI_SIM_SERVER_URL or http://127.0.0.1:8741)
+  --facility CODE             医療機関コード (default $ONSHI_SIM_FACILITY or 1311234567)
+  --simulation-date YYYYMMDD  trainer setting passed to every lookup
+  --consent-flow since-2024-10-07|before-2024-10-07
+  --host H --port P           where kiosks connect (default 127.0.0.1:${DEFAULT_AGENT_PORT}; --port 0 picks one)
+  --device ID                 reader device key for face/目視 (default ${DEFAULT_DEVICE_ID}, fixtures/devices)
+  --no-face                   no face verification (PIN and 目視 only; starts faster, ~400 MB less)
+  --idle-timeout MS           abort a session after this long without input (default 60000)
+  --dev                       enable dev:insert-card / dev:remove-card (memory transport; still token-protected)
+`;
+
+/** A secret from the environment, else from a file under the data dir, else a new one written there (0600). */
+export function configuredSecret(envName: string, fileName: string, make: () => string): { value: string; source: string } {
+  const env = process.env[envName];
+  if (env) return { value: env.trim(), source: `$${envName}` };
+  const file = join(dataDir(), fileName);
+  try {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored) return { value: stored, source: file };
+  } catch {
+    // first start: create it below
+  }
+  const value = make();
+  mkdirSync(dataDir(), { recursive: true });
+  writeFileSync(file, value + "\n", { mode: 0o600 });
+  return { value, source: `${file} (new)` };
+}
+
+export function agentToken(): { value: string; source: string } {
+  return configuredSecret("ONSHI_SIM_AGENT_TOKEN", "agent-token", () => randomBytes(24).toString("base64url"));
+}
+
+export async function runAgent(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      transport: { type: "string", default: "memory" },
+      readers: { type: "string", default: "1" },
+      "reader-prefix": { type: "string" },
+      server: { type: "string" },
+      facility: { type: "string" },
+      "simulation-date": { type: "string" },
+      "consent-flow": { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: String(DEFAULT_AGENT_PORT) },
+      device: { type: "string", default: DEFAULT_DEVICE_ID },
+      "no-face": { type: "boolean", default: false },
+      "idle-timeout": { type: "string" },
+      dev: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(AGENT_USAGE);
+    return 0;
+  }
+  const port = Number(values.port);
+  const readerCount = Number(values.readers);
+  const idleTimeoutMs = values["idle-timeout"] === undefined ? undefined : Number(values["idle-timeout"]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535`);
+  if (!Number.isInteger(readerCount) || readerCount < 1 || readerCount > 16) throw new UsageError(`--readers must be 1–16`);
+  if (idleTimeoutMs !== undefined && !(idleTimeoutMs > 0)) throw new UsageError(`--idle-timeout must be a positive number of ms`);
+  if (values.transport !== "memory" && values.transport !== "pcsc") throw new UsageError(`--transport must be memory or pcsc`);
+  const simulationDate = values["simulation-date"];
+  if (simulationDate !== undefined && !/^\d{8}$/.test(simulationDate)) throw new UsageError("--simulation-date must be YYYYMMDD");
+  const consentFlow = values["consent-flow"];
+  if (consentFlow !== undefined && consentFlow !== "since-2024-10-07" && consentFlow !== "before-2024-10-07") throw new UsageError("--consent-flow must be since-2024-10-07 or before-2024-10-07");
+  const facility = values.facility ?? process.env.ONSHI_SIM_FACILITY ?? "1311234567";
+  if (!/^\d{10}$/.test(facility)) throw new UsageError("--facility must be a 10-digit 医療機関コード");
+  if (values.dev && values.transport !== "memory") throw new UsageError("--dev inserts cards into memory readers: use it with --transport memory");
+
+  const token = agentToken();
+  const staffPin = configuredSecret("ONSHI_SIM_STAFF_PIN", "staff-pin", () => String(randomInt(0, 1_000_000)).padStart(6, "0"));
+  if (!/^\d{4,12}$/.test(staffPin.value)) throw new UsageError(`the staff PIN (${staffPin.source}) must be 4–12 digits`);
+  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
+  const device = loadReaderDevice(values.device);
+  const serverUrl = values.server ?? process.env.ONSHI_SIM_SERVER_URL ?? "http://127.0.0.1:8741";
+  const qualification = new QualificationClient({
+    baseUrl: serverUrl,
+    medicalInstitutionCode: facility,
+    ...(simulationDate ? { simulationDate } : {}),
+    ...(consentFlow ? { consentFlow } : {}),
+  });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  let transport: ReaderTransport;
+  let devCards: DevCardSlots | undefined;
+  if (values.transport === "pcsc") {
+    const { ensurePcscd } = await import("../transport/pcscd-daemon.js");
+    const pcscd = await ensurePcscd();
+    if (!pcscd.available) {
+      process.stderr.write(`onshi-sim agent: PC/SC is unavailable: ${pcscd.reason}\n`);
+      return 1;
+    }
+    cleanups.push(() => pcscd.stop());
+    const { PcscReaderTransport } = await import("../transport/pcsc.js");
+    const prefix = values["reader-prefix"];
+    transport = new PcscReaderTransport(prefix ? { readerFilter: (name) => name.startsWith(prefix) } : {});
+  } else {
+    const names = Array.from({ length: readerCount }, (_, i) => `onshi-sim Memory Reader ${String(i).padStart(2, "0")}`);
+    const memory = new MemoryReaderTransport(names);
+    transport = memory;
+    // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`.
+    if (values.dev) devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new FileCardStateStore(cardStateDir()) }));
+  }
+
+  let faceVerifier: FaceVerifier | undefined;
+  if (!values["no-face"]) {
+    const { WorkerFaceVerifier } = await import("../face/worker-face-verifier.js");
+    faceVerifier = new WorkerFaceVerifier();
+    cleanups.push(() => faceVerifier?.close() ?? Promise.resolve());
+  }
+
+  const agent = await createAgent({
+    transports: [transport],
+    qualification,
+    token: token.value,
+    host: values.host,
+    port,
+    device,
+    staffPin: staffPin.value,
+    fixtureCas: [new X509Certificate(ca.certificateDer)],
+    lookupCard: knownFixtureCards(cards),
+    ...(faceVerifier ? { faceVerifier } : {}),
+    ...(devCards ? { devCards } : {}),
+    ...(idleTimeoutMs !== undefined ? { session: { idleTimeoutMs } } : {}),
+    log: (line) => process.stdout.write(line + "\n"),
+  }).catch(async (e: unknown) => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    throw e;
+  });
+
+  say(`onshi-sim agent: readers ${agent.manager.readers().map((r) => JSON.stringify(r.name)).join(", ") || "(none yet)"} (${values.transport})`);
+  say(`onshi-sim agent: qualification server ${serverUrl}, facility ${facility}, device ${device.deviceId}${faceVerifier ? ", face verification on" : ", face verification off"}`);
+  say(`onshi-sim agent: token from ${token.source}; staff PIN from ${staffPin.source}${values.dev ? "; dev commands on" : ""}`);
+  say(`onshi-sim agent ready on ${agent.url}`);
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  await agent.close();
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+  return 0;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

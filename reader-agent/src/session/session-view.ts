@@ -1,0 +1,286 @@
+/**
+ * What a reception session looks like from outside: the immutable view a `ReceptionSession` emits after every
+ * change, and the inputs it accepts. Plain data only (no Node types), because the kiosk imports these through
+ * `agent/events.ts` into the browser.
+ *
+ * Never in a view: a PIN (card or staff), the 12-digit マイナンバー, the card's photo, a camera frame.
+ */
+
+export type SessionPhase =
+  /** No card in the reader. */
+  | "waiting-for-card"
+  /** A card arrived: identifying it by SELECT, reading the certificate and the PIN status. */
+  | "reading"
+  /** The patient chooses 顔認証 / 暗証番号 (or staff switch to 目視). */
+  | "choose-method"
+  | "pin"
+  | "face"
+  /** Waiting for staff to confirm the patient against the card's photo (目視). */
+  | "visual"
+  /** Asking the qualification server (nonce, signature or device attestation, lookup). */
+  | "confirming"
+  | "consent"
+  /** Finished: the result is final; remind the patient to take the card. */
+  | "done"
+  /** Ended with a problem (see `error`); the card is still in the reader or was just taken. */
+  | "error"
+  /** Ended early: the card was pulled, the session was cancelled or it idled out. */
+  | "aborted";
+
+export const SESSION_PHASES: readonly SessionPhase[] = [
+  "waiting-for-card",
+  "reading",
+  "choose-method",
+  "pin",
+  "face",
+  "visual",
+  "confirming",
+  "consent",
+  "done",
+  "error",
+  "aborted",
+];
+
+/** 顔認証, 暗証番号, 目視 (staff). Same names as the server's `method`. */
+export type VerificationMethod = "face" | "pin" | "visual";
+export const VERIFICATION_METHODS: readonly VerificationMethod[] = ["face", "pin", "visual"];
+
+export interface LocalizedText {
+  readonly ja: string;
+  readonly en: string;
+}
+
+/**
+ * Stable error codes: kiosks and scripts switch on these, the texts may change.
+ * Session errors (in a view) and command refusals (in an ack) share the list.
+ */
+export type SessionErrorCode =
+  // the card
+  | "card-removed"
+  | "not-my-number-card"
+  | "read-error"
+  // PIN
+  | "pin-wrong"
+  | "pin-locked"
+  | "pin-not-set"
+  | "real-card-safety"
+  // face
+  | "face-no-match"
+  | "face-no-face"
+  | "face-uncertain"
+  | "face-attempts-exhausted"
+  | "face-unavailable"
+  // 目視 / staff
+  | "staff-pin-wrong"
+  | "staff-not-configured"
+  | "match-number-b-wrong"
+  // server and qualification
+  | "server-down"
+  | "server-timeout"
+  | "server-error"
+  | "certificate-expired"
+  | "certificate-not-yet-valid"
+  | "certificate-suspended"
+  | "certificate-revoked"
+  | "certificate-untrusted"
+  | "card-expired"
+  | "not-registered"
+  | "person-unknown"
+  | "device-refused"
+  | "signature-invalid"
+  | "qualification-invalid"
+  | "qualification-not-found"
+  | "qualification-multiple"
+  | "consent-rejected"
+  // the session
+  | "idle-timeout"
+  | "cancelled"
+  | "no-method"
+  // commands (acks)
+  | "bad-request"
+  | "unknown-session"
+  | "wrong-phase"
+  | "busy"
+  | "method-unavailable"
+  | "dev-disabled"
+  | "unknown-card"
+  | "unknown-reader"
+  | "internal";
+
+export interface SessionError extends LocalizedText {
+  readonly code: SessionErrorCode;
+  /** The way forward, for the patient or staff. */
+  readonly next: LocalizedText;
+  /** True when `session:retry` may succeed (server down or slow). */
+  readonly retryable: boolean;
+  /** The server's code behind it (E114, S901, …), when there is one. */
+  readonly serverCode?: string;
+}
+
+export interface CardSummary {
+  /** `fixture`: issued by the simulator's test CA; `real`: anything else (PINs are sent only with ≥ 2 tries left). */
+  readonly kind: "fixture" | "real";
+  /** The user-auth certificate's last valid day (UTC date of notAfter, YYYY-MM-DD). */
+  readonly certificateValidTo: string;
+}
+
+export interface PinView {
+  /** `not-set`: a 顔認証マイナンバーカード; `unknown`: the card did not say. */
+  readonly state: "ready" | "verified" | "locked" | "not-set" | "unknown";
+  readonly triesLeft: number | null;
+  readonly maxTries: number;
+}
+
+export type FaceOutcome = "match" | "mismatch" | "uncertain" | "no-face";
+
+export interface FaceView {
+  /** Whether face verification can be offered for this card (verifier, device and card photo present). */
+  readonly available: boolean;
+  /** Why not, when it is not. */
+  readonly unavailableReason: SessionErrorCode | null;
+  /** The card photo's descriptor is computed (the patient then only waits for the camera frame). */
+  readonly referenceReady: boolean;
+  /** Frames verified so far. */
+  readonly attempts: number;
+  /** Frames that did not match (mismatch). After `maxFailures`, PIN or 目視 is offered instead. */
+  readonly failures: number;
+  readonly maxFailures: number;
+  readonly lastOutcome: FaceOutcome | null;
+  /** Euclidean distance of the last decision (lower = more alike); null when no face was found. */
+  readonly lastDistance: number | null;
+  /** Time the last decision took, ms. */
+  readonly lastMs: number | null;
+}
+
+export type ConsentFlow = "since-2024-10-07" | "before-2024-10-07";
+export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases";
+export const CONSENT_ITEMS: readonly ConsentItem[] = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"];
+
+export interface ConsentRequestView {
+  readonly flow: ConsentFlow;
+  /** 包括同意 (since 2024-10-07): one answer for the four information items. */
+  readonly comprehensiveOffered: boolean;
+  /** The items the patient may answer one by one, in screen order. */
+  readonly items: readonly (LocalizedText & { readonly item: ConsentItem })[];
+}
+
+/** The patient's answer. `items` override `comprehensive` for the items given. */
+export interface ConsentAnswer {
+  readonly comprehensive?: boolean | undefined;
+  readonly items?: { readonly [K in ConsentItem]?: boolean | undefined } | undefined;
+}
+
+export interface ConsentRecordView {
+  readonly item: ConsentItem;
+  readonly consented: boolean;
+  readonly consTime: string;
+}
+
+/** The insured person as the result shows them (no マイナンバー exists in results). */
+export interface InsuredSummary {
+  readonly name: string;
+  readonly nameKana: string;
+  readonly birthdate: string;
+  readonly sex: LocalizedText & { readonly code: string };
+  readonly insurerNumber: string;
+  readonly insurerName: string;
+  readonly insuredCardSymbol: string | null;
+  readonly insuredIdentificationNumber: string;
+  readonly insuredBranchNumber: string | null;
+  readonly personalFamily: LocalizedText & { readonly code: string };
+  readonly insuredCardClassification: string;
+  readonly qualificationDate: string;
+  readonly disqualificationDate: string | null;
+  /** 負担割合 as the result states it ("030"), and as a label (3割). */
+  readonly contributionRatio: string | null;
+  readonly contributionLabel: LocalizedText | null;
+  /** 高齢受給者: the ratio on the certificate, when there is one. */
+  readonly elderlyContributionRatio: string | null;
+  /** 限度額適用 bracket (A01 … B10), when provided. */
+  readonly limitApplicationBracket: string | null;
+  readonly specificDiseases: readonly string[];
+  readonly preschool: boolean;
+}
+
+export interface QualificationSummary {
+  readonly usable: boolean;
+  readonly method: VerificationMethod;
+  readonly simulationDate: string;
+  readonly consentFlow: ConsentFlow;
+  /** 1 正常終了, 9 異常終了. */
+  readonly segmentOfResult: string;
+  readonly processingResultStatus: string | null;
+  readonly processingResultCode: string | null;
+  readonly processingResultMessage: string | null;
+  /** 1 有効, 2 無効, 3 無効（新しい資格あり）, 4 該当資格なし, 5 複数該当. */
+  readonly validity: string | null;
+  readonly validityLabel: LocalizedText | null;
+  readonly notices: readonly { readonly code: string; readonly message: string }[];
+  readonly resultCount: number;
+  /** The first (for usable results: the only) qualification found. */
+  readonly insured: InsuredSummary | null;
+  /** After consent: what was recorded. */
+  readonly consents: readonly ConsentRecordView[];
+}
+
+export interface SessionView {
+  /** New for every card placed on the reader; commands name it so a late command never reaches the next patient. */
+  readonly sessionId: string;
+  readonly reader: string;
+  /** Increases with every view of this agent, so a client can drop stale ones. */
+  readonly seq: number;
+  readonly phase: SessionPhase;
+  /** What the screen should say now. */
+  readonly prompt: LocalizedText;
+  /** The session is working (card I/O, face decision, server call): input is refused with `busy`. */
+  readonly busy: boolean;
+  readonly card: CardSummary | null;
+  /** Methods the patient (or staff, for 目視) may use now. */
+  readonly methods: readonly VerificationMethod[];
+  /** The method that verified the patient (or is being tried). */
+  readonly method: VerificationMethod | null;
+  readonly pin: PinView | null;
+  readonly face: FaceView | null;
+  readonly consent: ConsentRequestView | null;
+  readonly result: QualificationSummary | null;
+  /** The last problem. With phase `error`/`aborted` it ended the session; otherwise it is a notice (a wrong PIN…). */
+  readonly error: SessionError | null;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+}
+
+// ── readers and transports ─────────────────────────────────────────────────────────────────────────
+
+/** memory: virtual cards in the agent process; pcsc: any PC/SC reader (real, or pcscd's vpcd slot). */
+export type TransportKind = "memory" | "pcsc";
+
+export interface ReaderInfo {
+  readonly name: string;
+  readonly transport: TransportKind;
+  readonly cardPresent: boolean;
+}
+
+export type TransportNoticeKind =
+  /** A transport-level error (not tied to one exchange). */
+  | "error"
+  /** The PC/SC context died (pcscd stopped or restarted): its readers are gone until it comes back. */
+  | "context-lost"
+  /** Readers are reported again after the context was lost. */
+  | "recovered"
+  | "reader-added"
+  | "reader-removed";
+
+export interface TransportNotice extends LocalizedText {
+  readonly transport: TransportKind;
+  readonly kind: TransportNoticeKind;
+  readonly reader: string | null;
+  /** The underlying message (English, technical). */
+  readonly detail: string | null;
+  readonly at: string;
+}
+
+export interface TransportStatus {
+  readonly kind: TransportKind;
+  readonly state: "running" | "context-lost" | "stopped";
+}
+

@@ -1,0 +1,266 @@
+/**
+ * The reader agent over Socket.IO, with real kiosks (socket.io-client through AgentDriver), a real mock server
+ * and virtual cards in the memory transport: the token, two kiosks on one session, a kiosk reconnecting
+ * mid-session, bad payloads, dev commands, face frames as binary, and transport notices (PC/SC context lost).
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FACES_DIR } from "@onshi-sim/fixtures";
+import { io as connectRaw } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AgentDriver, AgentCommandError, type DriverEvent } from "../../src/agent/agent-driver.js";
+import type { AgentConnectError, CommandAck } from "../../src/agent/events.js";
+import { WorkerFaceVerifier } from "../../src/face/worker-face-verifier.js";
+import { MemoryReaderTransport } from "../../src/transport/memory.js";
+import { READER, startAgentHarness, STAFF_PIN, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
+import { allStrings } from "../support/session-harness.js";
+import { virtualCard } from "../../../test/support/cards.js";
+
+const faces = new WorkerFaceVerifier();
+beforeAll(async () => {
+  await faces.ready();
+}, 120_000);
+afterAll(() => faces.close());
+
+let h: AgentHarness | undefined;
+const start = async (options: AgentHarnessOptions = {}) => {
+  h = await startAgentHarness({ faceVerifier: faces, ...options });
+  return h;
+};
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function record(d: AgentDriver): DriverEvent[] {
+  const events: DriverEvent[] = [];
+  d.onEvent((e) => events.push(e));
+  return events;
+}
+
+const phases = (events: DriverEvent[]) => events.flatMap((e) => (e.event === "session:state" ? [`${e.data.seq}:${e.data.phase}`] : []));
+
+describe("connection", () => {
+  it("needs the token: none or a wrong one is refused with connect_error data", async () => {
+    const h = await start();
+    await expect(AgentDriver.connect({ url: h.agent.url, token: "wrong-token", reconnect: false })).rejects.toThrow(AgentCommandError);
+    const raw = connectRaw(h.agent.url, { transports: ["websocket"], reconnection: false });
+    const err = await new Promise<Error & { data?: AgentConnectError }>((resolve) => raw.once("connect_error", resolve));
+    raw.close();
+    expect(err.message).toBe("unauthorized");
+    expect(err.data).toMatchObject({ code: "unauthorized" });
+    const ok = await h.kiosk();
+    expect(ok.snapshot?.agent).toMatchObject({ protocol: 1, devCommands: true, faceVerification: true, visualCheck: true, transports: [{ kind: "memory", state: "running" }] });
+    expect(ok.snapshot?.sessions.map((s) => [s.reader, s.phase])).toEqual([[READER, "waiting-for-card"]]);
+  });
+
+  it("listens on loopback by default and answers /health", async () => {
+    const h = await start();
+    expect(h.agent.host).toBe("127.0.0.1");
+    const res = await fetch(`${h.agent.url}/health`);
+    expect(await res.json()).toEqual({ status: "ok", protocol: 1 });
+  });
+});
+
+describe("kiosks watching sessions", () => {
+  it("two kiosks see the same session; either may act; no PIN reaches them", async () => {
+    const h = await start();
+    const reception = await h.kiosk("reception");
+    const patient = await h.kiosk("patient-screen");
+    const seenByReception = record(reception);
+    const seenByPatient = record(patient);
+
+    await patient.insertCard("yamada-taro");
+    await patient.waitFor("choose-method");
+    await reception.waitFor("choose-method");
+    const wrong = await patient.pin("9085");
+    expect(wrong).toMatchObject({ ok: true, session: { phase: "pin", pin: { triesLeft: 2 }, error: { code: "pin-wrong" } } });
+    expect((await reception.waitFor((v) => v.pin?.triesLeft === 2)).error?.code).toBe("pin-wrong");
+    await patient.pin("1234");
+    await reception.waitFor("consent");
+    // The reception screen answers consent for the patient (e.g. staff help): the patient screen follows.
+    await reception.consent({ comprehensive: true });
+    const done = await patient.waitFor("done");
+    expect(done.result).toMatchObject({ usable: true, method: "pin" });
+    expect(done.result?.consents).toHaveLength(4);
+
+    await patient.removeCard();
+    await reception.waitFor("waiting-for-card");
+    await patient.waitFor("waiting-for-card");
+    expect(phases(seenByReception)).toEqual(phases(seenByPatient));
+    expect(phases(seenByPatient).map((p) => p.split(":")[1])).toEqual(
+      expect.arrayContaining(["reading", "choose-method", "pin", "confirming", "consent", "done", "waiting-for-card"]),
+    );
+    const strings = allStrings([seenByReception, seenByPatient, h.logs]);
+    for (const pin of ["9085", "1234"]) expect(strings.filter((s) => new RegExp(`(?<!\\d)${pin}(?!\\d)`).test(s))).toEqual([]);
+  });
+
+  it("a kiosk that reconnects mid-session gets the current state back and carries on", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk("kiosk");
+    const other = await h.kiosk("reception");
+    await kiosk.insertCard("yamada-taro");
+    await kiosk.waitFor("choose-method");
+    await kiosk.pin("9085");
+
+    kiosk.socket.disconnect();
+    // While it is away the session moves on.
+    await other.pin("8076");
+    expect(other.view()?.pin?.triesLeft).toBe(1);
+
+    const snapshot = new Promise<void>((resolve) => kiosk.socket.once("agent:snapshot", () => resolve()));
+    kiosk.socket.connect();
+    await snapshot;
+    const back = kiosk.view();
+    expect(back).toMatchObject({ phase: "pin", pin: { triesLeft: 1 }, error: { code: "pin-wrong" } });
+    expect(back?.sessionId).toBe(other.view()?.sessionId);
+
+    // A brand-new kiosk too.
+    const late = await h.kiosk("late");
+    expect(late.snapshot?.sessions[0]).toMatchObject({ phase: "pin", pin: { triesLeft: 1 } });
+
+    await kiosk.pin("1234");
+    await kiosk.waitFor("consent");
+    await late.waitFor("consent");
+  });
+
+  it("a camera frame travels as binary (and as base64) to the face verifier", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    await kiosk.insertCard("yamada-taro");
+    await kiosk.waitFor((v) => v.phase === "choose-method" && v.face?.referenceReady === true);
+    const noFace = (await readFile(join(FACES_DIR, "no-face.jpg"))).toString("base64");
+    const viaBase64 = (await kiosk.socket.timeout(10_000).emitWithAck("session:face-frame", { sessionId: kiosk.view()!.sessionId, image: noFace })) as CommandAck;
+    expect(viaBase64).toMatchObject({ ok: true, session: { phase: "face", error: { code: "face-no-face" } } });
+    const ack = await kiosk.faceFrame(await readFile(join(FACES_DIR, "grace-hopper-camera.jpg")));
+    expect(ack.ok).toBe(true);
+    const v = await kiosk.waitFor("consent");
+    expect(v.face).toMatchObject({ lastOutcome: "match", attempts: 2 });
+    expect(v.method).toBe("face");
+  });
+
+  it("目視 through the staff event", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    await kiosk.insertCard("face-only");
+    await kiosk.waitFor("choose-method");
+    expect(await kiosk.visual("000000")).toMatchObject({ ok: false, error: { code: "staff-pin-wrong" } });
+    expect((await kiosk.visual(STAFF_PIN)).ok).toBe(true);
+    expect((await kiosk.waitFor("consent")).result).toMatchObject({ usable: true, method: "visual" });
+  });
+});
+
+describe("bad payloads", () => {
+  it("are refused with bad-request and the path, change nothing, and never crash the agent", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    await kiosk.insertCard("yamada-taro");
+    const before = await kiosk.waitFor("choose-method");
+    const raw = kiosk.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<CommandAck> }; emit(event: string, ...args: unknown[]): void };
+    const send = (event: string, ...args: unknown[]) => raw.timeout(5000).emitWithAck(event, ...args);
+    const sessionId = before.sessionId;
+
+    const cases: [string, unknown[], string][] = [
+      ["session:pin", [{ pin: "1234" }], "sessionId"],
+      ["session:pin", [{ sessionId, pin: 1234 }], "pin"],
+      ["session:pin", [{ sessionId, pin: "12345" }], "pin"],
+      ["session:pin", [{ sessionId, pin: "1234", remember: true }], ""],
+      ["session:pin", ["1234"], ""],
+      ["session:pin", [{ sessionId, pin: "1234" }, "extra argument"], ""],
+      ["session:choose-method", [{ sessionId, method: "telepathy" }], "method"],
+      ["session:face-frame", [{ sessionId, image: 42 }], "image"],
+      ["session:consent", [{ sessionId, items: { everything: true } }], "items"],
+      ["staff:visual", [{ sessionId, staffPin: ["246810"] }], "staffPin"],
+      ["dev:insert-card", [{ card: "../../etc/passwd" }], "card"],
+    ];
+    for (const [event, args, path] of cases) {
+      const ack = await send(event, ...args);
+      expect(ack.ok, `${event} ${JSON.stringify(args).slice(0, 60)}`).toBe(false);
+      if (ack.ok) continue;
+      expect(ack.error.code).toBe("bad-request");
+      expect(ack.error.issues?.some((i) => i.path.startsWith(path))).toBe(true);
+      expect(JSON.stringify(ack)).not.toMatch(/(?<!\d)1234(?!\d)|246810/);
+    }
+    // Well-formed, but for a session that does not exist.
+    expect(await send("session:pin", { sessionId: "no-such-session", pin: "1234" })).toMatchObject({ ok: false, error: { code: "unknown-session" } });
+    // Without an ack callback: ignored, and the agent lives on.
+    raw.emit("session:pin", { sessionId, pin: "nope" });
+    raw.emit("no:such:event", { x: 1 });
+
+    const sync = await kiosk.sync();
+    expect(sync.ok).toBe(true);
+    const after = sync.ok ? sync.snapshot?.sessions[0] : undefined;
+    expect(after).toMatchObject({ sessionId, phase: "choose-method", pin: { triesLeft: 3 }, error: null });
+    expect(after?.seq).toBe(h.agent.manager.session(READER)?.view.seq);
+    expect(after?.seq).toBeGreaterThanOrEqual(before.seq);
+    // The card was never asked: still 3 tries.
+    expect((await kiosk.pin("1234")).session?.phase).toBe("consent");
+  });
+});
+
+describe("dev commands", () => {
+  it("are off unless the agent was given card slots", async () => {
+    const transport = new MemoryReaderTransport();
+    const h = await start({ transport });
+    const kiosk = await h.kiosk();
+    expect(kiosk.snapshot?.agent.devCommands).toBe(false);
+    expect(await kiosk.insertCard("yamada-taro")).toMatchObject({ ok: false, error: { code: "dev-disabled" } });
+    // The reader still works for cards that arrive another way.
+    transport.insert(await virtualCard("yamada-taro"));
+    await kiosk.waitFor("choose-method");
+  });
+
+  it("say which card or reader does not exist", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    expect(await kiosk.insertCard("no-such-card")).toMatchObject({ ok: false, error: { code: "unknown-card" } });
+    expect(await kiosk.insertCard("yamada-taro", "No Such Reader")).toMatchObject({ ok: false, error: { code: "unknown-reader" } });
+  });
+});
+
+/** A memory transport that can lose its "context" like PcscReaderTransport when pcscd restarts. */
+class FlakyTransport extends MemoryReaderTransport {
+  contextLost = false;
+  down = false;
+  restarts = 0;
+  loseContext(): void {
+    this.contextLost = true;
+    this.down = true;
+    this.emit("error", new Error("PC/SC context lost (test)"));
+    for (const r of this.listReaders()) this.emit("reader.end", r);
+  }
+  async restart(): Promise<void> {
+    this.restarts++;
+    if (this.down) throw new Error("pcscd is not running");
+    this.contextLost = false;
+    for (const r of this.listReaders()) this.emit("reader", r);
+  }
+}
+
+describe("transport recovery", () => {
+  it("says on the stream when the PC/SC context is lost and when the readers are back; sessions resume", async () => {
+    const transport = new FlakyTransport();
+    const h = await start({ transport, recoveryIntervalMs: 50 });
+    const kiosk = await h.kiosk();
+    const notices: string[] = [];
+    kiosk.onEvent((e) => {
+      if (e.event === "agent:transport") notices.push(`${e.data.kind}${e.data.reader ? `:${e.data.reader}` : ""}`);
+    });
+    transport.insert(await virtualCard("yamada-taro"));
+    await kiosk.waitFor("choose-method");
+
+    transport.loseContext();
+    await kiosk.waitFor("aborted");
+    await expect.poll(() => notices).toEqual(["context-lost", `reader-removed:${READER}`]);
+    await expect.poll(() => transport.restarts).toBeGreaterThan(1); // retried while "pcscd" is down
+    const during = await kiosk.sync();
+    expect(during.ok && during.snapshot?.agent.transports).toEqual([{ kind: "memory", state: "context-lost" }]);
+
+    transport.down = false;
+    await expect.poll(() => notices).toContain("recovered");
+    await expect.poll(() => kiosk.readers.map((r) => r.name)).toEqual([READER]);
+    transport.remove();
+    transport.insert(await virtualCard("yamada-taro"));
+    await kiosk.waitFor("choose-method");
+  });
+});
