@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCardFixtures, loadTestCa } from "@onshi-sim/fixtures";
 import { DEFAULT_AGENT_PORT } from "../agent/events.js";
-import { createAgent, type DevCardSlots } from "../agent/agent-server.js";
+import { createAgent, type DevCardSlots, type ReaderAgent } from "../agent/agent-server.js";
 import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "../agent/fixture-cards.js";
 import { DEFAULT_DEVICE_ID, loadReaderDevice } from "../agent/reader-device.js";
 import { FileCardStateStore } from "../card/card-state.js";
@@ -96,81 +96,138 @@ export async function runAgent(argv: string[]): Promise<number> {
   if (consentFlow !== undefined && consentFlow !== "since-2024-10-07" && consentFlow !== "before-2024-10-07") throw new UsageError("--consent-flow must be since-2024-10-07 or before-2024-10-07");
   const facility = values.facility ?? process.env.ONSHI_SIM_FACILITY ?? "1311234567";
   if (!/^\d{10}$/.test(facility)) throw new UsageError("--facility must be a 10-digit 医療機関コード");
-  if (values.dev && values.transport !== "memory") throw new UsageError("--dev inserts cards into memory readers: use it with --transport memory");
 
-  const token = agentToken();
-  const staffPin = configuredSecret("ONSHI_SIM_STAFF_PIN", "staff-pin", () => String(randomInt(0, 1_000_000)).padStart(6, "0"));
-  if (!/^\d{4,12}$/.test(staffPin.value)) throw new UsageError(`the staff PIN (${staffPin.source}) must be 4–12 digits`);
-  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
-  const device = loadReaderDevice(values.device);
-  const serverUrl = values.server ?? process.env.ONSHI_SIM_SERVER_URL ?? "http://127.0.0.1:8741";
-  const qualification = new QualificationClient({
-    baseUrl: serverUrl,
-    medicalInstitutionCode: facility,
+  const launched = await launchAgent({
+    transports: [values.transport],
+    readers: readerCount,
+    ...(values["reader-prefix"] ? { readerPrefix: values["reader-prefix"] } : {}),
+    serverUrl: values.server ?? process.env.ONSHI_SIM_SERVER_URL ?? "http://127.0.0.1:8741",
+    facility,
     ...(simulationDate ? { simulationDate } : {}),
     ...(consentFlow ? { consentFlow } : {}),
-  });
-
-  const cleanups: (() => Promise<void>)[] = [];
-  let transport: ReaderTransport;
-  let devCards: DevCardSlots | undefined;
-  if (values.transport === "pcsc") {
-    const { ensurePcscd } = await import("../transport/pcscd-daemon.js");
-    const pcscd = await ensurePcscd();
-    if (!pcscd.available) {
-      process.stderr.write(`onshi-sim agent: PC/SC is unavailable: ${pcscd.reason}\n`);
-      return 1;
-    }
-    cleanups.push(() => pcscd.stop());
-    const { PcscReaderTransport } = await import("../transport/pcsc.js");
-    const prefix = values["reader-prefix"];
-    transport = new PcscReaderTransport(prefix ? { readerFilter: (name) => name.startsWith(prefix) } : {});
-  } else {
-    const names = Array.from({ length: readerCount }, (_, i) => `onshi-sim Memory Reader ${String(i).padStart(2, "0")}`);
-    const memory = new MemoryReaderTransport(names);
-    transport = memory;
-    // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`.
-    if (values.dev) devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new FileCardStateStore(cardStateDir()) }));
-  }
-
-  let faceVerifier: FaceVerifier | undefined;
-  if (!values["no-face"]) {
-    const { WorkerFaceVerifier } = await import("../face/worker-face-verifier.js");
-    faceVerifier = new WorkerFaceVerifier();
-    cleanups.push(() => faceVerifier?.close() ?? Promise.resolve());
-  }
-
-  const agent = await createAgent({
-    transports: [transport],
-    qualification,
-    token: token.value,
     host: values.host,
     port,
-    device,
-    staffPin: staffPin.value,
-    fixtureCas: [new X509Certificate(ca.certificateDer)],
-    lookupCard: knownFixtureCards(cards),
-    ...(faceVerifier ? { faceVerifier } : {}),
-    ...(devCards ? { devCards } : {}),
-    ...(idleTimeoutMs !== undefined ? { session: { idleTimeoutMs } } : {}),
+    deviceId: values.device,
+    face: !values["no-face"],
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+    dev: values.dev,
     log: (line) => process.stdout.write(line + "\n"),
-  }).catch(async (e: unknown) => {
-    for (const c of cleanups.reverse()) await c().catch(() => {});
-    throw e;
   });
-
-  say(`onshi-sim agent: readers ${agent.manager.readers().map((r) => JSON.stringify(r.name)).join(", ") || "(none yet)"} (${values.transport})`);
-  say(`onshi-sim agent: qualification server ${serverUrl}, facility ${facility}, device ${device.deviceId}${faceVerifier ? ", face verification on" : ", face verification off"}`);
-  say(`onshi-sim agent: token from ${token.source}; staff PIN from ${staffPin.source}${values.dev ? "; dev commands on" : ""}`);
-  say(`onshi-sim agent ready on ${agent.url}`);
+  for (const line of launched.summary) say(`onshi-sim agent: ${line}`);
+  say(`onshi-sim agent ready on ${launched.agent.url}`);
 
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
-  await agent.close();
-  for (const c of cleanups.reverse()) await c().catch(() => {});
+  await launched.close();
   return 0;
+}
+
+export interface LaunchAgentOptions {
+  /** Memory readers (virtual cards in-process), PC/SC readers (real readers and vpcd), or both. */
+  readonly transports: readonly ("memory" | "pcsc")[];
+  readonly readers?: number;
+  readonly readerPrefix?: string;
+  readonly serverUrl: string;
+  readonly facility: string;
+  readonly simulationDate?: string;
+  readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
+  readonly host?: string;
+  readonly port?: number;
+  readonly deviceId?: string;
+  readonly face: boolean;
+  readonly idleTimeoutMs?: number;
+  /** dev:insert-card / dev:remove-card on the memory readers (trainer console, scripting). */
+  readonly dev: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface LaunchedAgent {
+  readonly agent: ReaderAgent;
+  /** What was started, one line each (never a secret's value). */
+  readonly summary: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Everything `onshi-sim agent` and `npm start` need to run an agent with its readers, face and secrets. */
+export async function launchAgent(options: LaunchAgentOptions): Promise<LaunchedAgent> {
+  if (options.dev && !options.transports.includes("memory")) throw new UsageError("--dev inserts cards into memory readers: use it with --transport memory");
+  const token = agentToken();
+  const staffPin = configuredSecret("ONSHI_SIM_STAFF_PIN", "staff-pin", () => String(randomInt(0, 1_000_000)).padStart(6, "0"));
+  if (!/^\d{4,12}$/.test(staffPin.value)) throw new UsageError(`the staff PIN (${staffPin.source}) must be 4–12 digits`);
+  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
+  const device = loadReaderDevice(options.deviceId ?? DEFAULT_DEVICE_ID);
+  const qualification = new QualificationClient({
+    baseUrl: options.serverUrl,
+    medicalInstitutionCode: options.facility,
+    ...(options.simulationDate ? { simulationDate: options.simulationDate } : {}),
+    ...(options.consentFlow ? { consentFlow: options.consentFlow } : {}),
+  });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  };
+  const transports: ReaderTransport[] = [];
+  const summary: string[] = [];
+  let devCards: DevCardSlots | undefined;
+  try {
+    if (options.transports.includes("pcsc")) {
+      const { ensurePcscd } = await import("../transport/pcscd-daemon.js");
+      const pcscd = await ensurePcscd();
+      if (!pcscd.available) throw new Error(`PC/SC is unavailable: ${pcscd.reason}`);
+      cleanups.push(() => pcscd.stop());
+      const { PcscReaderTransport } = await import("../transport/pcsc.js");
+      const prefix = options.readerPrefix;
+      transports.push(new PcscReaderTransport(prefix ? { readerFilter: (name) => name.startsWith(prefix) } : {}));
+    }
+    if (options.transports.includes("memory")) {
+      const names = Array.from({ length: options.readers ?? 1 }, (_, i) => `onshi-sim Memory Reader ${String(i).padStart(2, "0")}`);
+      const memory = new MemoryReaderTransport(names);
+      transports.push(memory);
+      // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`.
+      if (options.dev) devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new FileCardStateStore(cardStateDir()) }));
+    }
+
+    let faceVerifier: FaceVerifier | undefined;
+    if (options.face) {
+      const { WorkerFaceVerifier } = await import("../face/worker-face-verifier.js");
+      const verifier = new WorkerFaceVerifier();
+      faceVerifier = verifier;
+      cleanups.push(() => verifier.close());
+    }
+
+    const agent = await createAgent({
+      transports,
+      qualification,
+      token: token.value,
+      host: options.host ?? "127.0.0.1",
+      port: options.port ?? DEFAULT_AGENT_PORT,
+      device,
+      staffPin: staffPin.value,
+      fixtureCas: [new X509Certificate(ca.certificateDer)],
+      lookupCard: knownFixtureCards(cards),
+      ...(faceVerifier ? { faceVerifier } : {}),
+      ...(devCards ? { devCards } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { session: { idleTimeoutMs: options.idleTimeoutMs } } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    summary.push(`readers ${agent.manager.readers().map((r) => JSON.stringify(r.name)).join(", ") || "(none yet)"} (${options.transports.join(" + ")})`);
+    summary.push(`qualification server ${options.serverUrl}, facility ${options.facility}, device ${device.deviceId}${faceVerifier ? ", face verification on" : ", face verification off"}`);
+    summary.push(`token from ${token.source}; staff PIN from ${staffPin.source}${options.dev ? "; dev commands on" : ""}`);
+    return {
+      agent,
+      summary,
+      close: async () => {
+        await agent.close();
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
 }
 
 function say(line: string): void {
