@@ -20,6 +20,8 @@ usage:
   onshi-sim agent [--transport memory|pcsc] [--server URL] [--dev] …
                                                the reader agent: card sessions (face / PIN / 目視) over Socket.IO
   onshi-sim drive --url URL [--token T]        drive an agent: JSON-line commands on stdin, events on stdout
+  onshi-sim scenario list | run <name>… | run --all [--json] [--server URL]
+                                               the scenario catalogue (fixtures/scenarios), run headless: pass/fail per step
 `;
 
 export class UsageError extends Error {
@@ -44,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import("./agent.js")).runAgent(rest);
       case "drive":
         return await (await import("./drive.js")).runDrive(rest);
+      case "scenario":
+        return await (await import("./scenario.js")).runScenarioCli(rest);
       case undefined:
       case "help":
       case "--help":
