@@ -9,10 +9,11 @@ import { fileURLToPath } from "node:url";
 import { benchAgent } from "./agent.bench.js";
 import { benchCard } from "./card.bench.js";
 import { benchFace } from "./face.bench.js";
+import { benchKiosk } from "./kiosk.bench.js";
 import { benchServer } from "./server.bench.js";
 
 const only = process.argv[2];
-const suites: Record<string, () => Promise<Record<string, unknown>>> = { card: benchCard, server: benchServer, face: benchFace, agent: benchAgent };
+const suites: Record<string, () => Promise<Record<string, unknown>>> = { card: benchCard, server: benchServer, face: benchFace, agent: benchAgent, kiosk: benchKiosk };
 
 const results: Record<string, unknown> = {};
 for (const [name, run] of Object.entries(suites)) {

@@ -9,6 +9,8 @@ const APT_PACKAGES = [
   ["vsmartcard-vpcd", "the virtual reader slot that virtual cards plug into"],
   ["libpcsclite-dev", "headers to build nfc-pcsc's native module"],
   ["pcsc-tools", "pcsc_scan, to see readers and cards with a standard tool"],
+  ["chromium", "the browser the kiosk UI tests and screenshots drive (playwright-core)"],
+  ["fonts-ipafont-gothic", "Japanese glyphs for the kiosk screens and the cards' name images"],
 ];
 
 function log(line) {

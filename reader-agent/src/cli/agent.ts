@@ -19,6 +19,7 @@ import { FileCardStateStore } from "../card/card-state.js";
 import { cardStateDir, dataDir } from "../config.js";
 import type { FaceVerifier } from "../face/face-verifier.js";
 import { QualificationClient } from "../qualification/qualification-client.js";
+import type { QualificationPort } from "../session/reception-session.js";
 import { MemoryReaderTransport } from "../transport/memory.js";
 import type { ReaderTransport } from "../transport/reader-transport.js";
 import { UsageError } from "./main.js";
@@ -140,6 +141,9 @@ export interface LaunchAgentOptions {
   readonly idleTimeoutMs?: number;
   /** dev:insert-card / dev:remove-card on the memory readers (trainer console, scripting). */
   readonly dev: boolean;
+  /** Replaces the QualificationClient built from serverUrl/simulationDate/consentFlow (npm start passes the
+   *  trainer console's, whose settings change while the agent runs). */
+  readonly qualification?: QualificationPort;
   readonly log?: (line: string) => void;
 }
 
@@ -158,7 +162,7 @@ export async function launchAgent(options: LaunchAgentOptions): Promise<Launched
   if (!/^\d{4,12}$/.test(staffPin.value)) throw new UsageError(`the staff PIN (${staffPin.source}) must be 4–12 digits`);
   const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
   const device = loadReaderDevice(options.deviceId ?? DEFAULT_DEVICE_ID);
-  const qualification = new QualificationClient({
+  const qualification: QualificationPort = options.qualification ?? new QualificationClient({
     baseUrl: options.serverUrl,
     medicalInstitutionCode: options.facility,
     ...(options.simulationDate ? { simulationDate: options.simulationDate } : {}),

@@ -2,13 +2,18 @@
  * `onshi-sim start` (`npm start`): everything, kept running until Ctrl-C — the mock qualification server
  * (a child process; --no-server to use one already running), pcscd with the vpcd virtual reader (started
  * when we are root), and the reader agent watching every PC/SC reader plus one memory reader that the
- * trainer console and `onshi-sim drive` fill with fixture cards.
+ * trainer console and `onshi-sim drive` fill with fixture cards — and the kiosk UI (/, /reception, /trainer).
  */
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCardFixtures } from "@onshi-sim/fixtures";
 import { DEFAULT_AGENT_PORT } from "../agent/events.js";
 import { ensurePcscd } from "../transport/pcscd-daemon.js";
-import { launchAgent, type LaunchedAgent } from "./agent.js";
+import { dataDir } from "../config.js";
+import { agentToken, launchAgent, type LaunchedAgent } from "./agent.js";
 import { startServerProcess, type ServerHandle } from "./server-process.js";
 
 export async function runStart(argv: string[]): Promise<number> {
@@ -20,6 +25,7 @@ export async function runStart(argv: string[]): Promise<number> {
       "no-face": { type: "boolean", default: false },
       "server-port": { type: "string", default: process.env.ONSHI_SIM_SERVER_PORT ?? "8741" },
       "agent-port": { type: "string", default: process.env.ONSHI_SIM_AGENT_PORT ?? String(DEFAULT_AGENT_PORT) },
+      "ui-port": { type: "string", default: process.env.ONSHI_SIM_UI_PORT ?? "8740" },
     },
   });
   const cards = await loadCardFixtures();
@@ -41,12 +47,19 @@ export async function runStart(argv: string[]): Promise<number> {
   }
 
   // The agent watches every PC/SC reader (real readers, vpcd) and one memory reader the trainer console fills.
+  // The kiosk UI's server side lives in kiosk-ui (it shows what the agent and server own); loaded here
+  // because start is the one command that runs everything.
+  const { createKioskUi, TrainerQualificationPort, TrainerSettings } = await import("@onshi-sim/kiosk-ui/server");
+  const facility = process.env.ONSHI_SIM_FACILITY ?? "1311234567";
+  const settings = new TrainerSettings();
   let launched: LaunchedAgent | undefined;
+  let ui: Server | undefined;
   try {
     launched = await launchAgent({
       transports: pcscd.available ? ["pcsc", "memory"] : ["memory"],
       serverUrl: server?.url ?? serverUrl,
-      facility: process.env.ONSHI_SIM_FACILITY ?? "1311234567",
+      qualification: new TrainerQualificationPort({ baseUrl: server?.url ?? serverUrl, medicalInstitutionCode: facility }, settings),
+      facility,
       port: Number(values["agent-port"]),
       face: !values["no-face"],
       dev: true,
@@ -54,6 +67,23 @@ export async function runStart(argv: string[]): Promise<number> {
     });
     for (const line of launched.summary) say(`reader agent: ${line}`);
     say(`reader agent: ${launched.agent.url} (Socket.IO; kiosks authenticate with the agent token)`);
+    const kiosk = createKioskUi({
+      agentUrl: launched.agent.url,
+      agentToken: agentToken().value,
+      serverUrl: server?.url ?? serverUrl,
+      adminToken: serverAdminToken(),
+      facility,
+      faceFolder: join(serverDataDir(), "oqs", "face"),
+      settings,
+    });
+    if (!kiosk.built) say("kiosk UI: not built — run npm run build -w kiosk-ui (npm start does it before starting)");
+    ui = createHttpServer(kiosk.handler);
+    await new Promise<void>((resolve, reject) => {
+      ui!.once("error", reject);
+      ui!.listen(Number(values["ui-port"]), "127.0.0.1", () => resolve());
+    });
+    const uiUrl = `http://127.0.0.1:${(ui.address() as AddressInfo).port}`;
+    say(`kiosk UI: ${uiUrl}/   reception: ${uiUrl}/reception   trainer: ${uiUrl}/trainer`);
     say("onshi-sim ready (Ctrl-C to stop)");
     if (!values["exit-when-ready"]) {
       await new Promise<void>((resolve) => {
@@ -62,11 +92,26 @@ export async function runStart(argv: string[]): Promise<number> {
       });
     }
   } finally {
+    if (ui) await new Promise<void>((resolve) => ui!.close(() => resolve()));
     await launched?.close();
     await pcscd.stop();
     await server?.stop();
   }
   return 0;
+}
+
+function serverDataDir(): string {
+  return join(dataDir(), "server");
+}
+
+/** The trainer console's admin calls need the server's token: the environment, else the server's file. */
+function serverAdminToken(): string | undefined {
+  if (process.env.ONSHI_SIM_ADMIN_TOKEN) return process.env.ONSHI_SIM_ADMIN_TOKEN;
+  try {
+    return readFileSync(join(serverDataDir(), "admin-token"), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function say(line: string): void {

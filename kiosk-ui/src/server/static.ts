@@ -1,0 +1,198 @@
+/**
+ * Serves the built kiosk UI (kiosk-ui/dist) and what the page needs besides the agent's Socket.IO:
+ *
+ *   GET  /, /reception, /trainer, /assets/*   the built page (one index.html, routed in the browser)
+ *   GET  /ui/config.json                      agent URL + token, facility, screen timings
+ *   GET  /ui/cards                            fixture cards for the trainer's picker (id, label, what it shows)
+ *   GET  /ui/settings, POST /ui/settings      trainer settings (simulation date, consent flow): TrainerSettings
+ *   GET  /ui/face-results/latest              the newest OQSsiquc01res_face_*.xml (what the レセコン receives)
+ *   *    /api/*                               proxied to the qualification server (same origin for the page);
+ *                                             /api/admin/* gets the admin token added here
+ *
+ * Loopback only: the page gets the agent token, and the proxy holds the admin token — do not expose this
+ * handler beyond the machine. Mount it with `http.createServer(ui.handler)` or as an express middleware
+ * (`app.use(ui.handler)`: it calls `next()` for paths it does not serve, when given).
+ */
+import { createReadStream, existsSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadCardFixtures } from "@onshi-sim/fixtures";
+import { TrainerSettings } from "./trainer-settings.js";
+
+export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
+
+export const KIOSK_UI_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
+
+export interface KioskUiOptions {
+  /** Socket.IO URL of the reader agent as the browser reaches it, e.g. http://127.0.0.1:8742. */
+  readonly agentUrl: string;
+  readonly agentToken: string;
+  /** The qualification server, e.g. http://127.0.0.1:8741 (proxied under /api). */
+  readonly serverUrl: string;
+  /** Added to /api/admin/* requests (the trainer console). Without it those answer 403. */
+  readonly adminToken?: string;
+  readonly facility?: string;
+  /** The server's face folder (<data>/server/oqs/face) for /ui/face-results/latest. */
+  readonly faceFolder?: string;
+  /** Shared with a TrainerQualificationPort given to the agent; a new one otherwise (then it changes nothing). */
+  readonly settings?: TrainerSettings;
+  /** Seconds 受付完了 / error screens stay before the start screen. Default 20. */
+  readonly resultResetSeconds?: number;
+  /** Default KIOSK_UI_DIST. */
+  readonly distDir?: string;
+}
+
+export interface KioskUi {
+  readonly handler: (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+  readonly settings: TrainerSettings;
+  readonly distDir: string;
+  /** Whether the built page is there (`npm run build -w kiosk-ui`). */
+  readonly built: boolean;
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+};
+const PAGES = new Set(["/", "/index.html", "/reception", "/trainer"]);
+const MAX_BODY = 256 * 1024;
+
+export function createKioskUi(options: KioskUiOptions): KioskUi {
+  const distDir = options.distDir ?? KIOSK_UI_DIST;
+  const settings = options.settings ?? new TrainerSettings();
+  const config = {
+    agentUrl: options.agentUrl,
+    agentToken: options.agentToken,
+    facility: options.facility ?? "1311234567",
+    resultResetSeconds: options.resultResetSeconds ?? 20,
+  };
+  let cards: Promise<unknown> | undefined;
+
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
+  };
+
+  async function serveFile(res: ServerResponse, file: string): Promise<boolean> {
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) return false;
+      const immutable = file.includes(`${sep}assets${sep}`);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "content-length": s.size,
+        "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+        "x-content-type-options": "nosniff",
+      });
+      createReadStream(file).pipe(res);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function proxy(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
+    const headers: Record<string, string> = {};
+    const type = req.headers["content-type"];
+    if (type) headers["content-type"] = type;
+    if (url.pathname.startsWith("/api/admin")) {
+      if (!options.adminToken) return json(res, 403, { error: { code: "UI403", message: "the kiosk UI was started without the server's admin token" } });
+      headers.authorization = `Bearer ${options.adminToken}`;
+    }
+    let answer: Response;
+    try {
+      answer = await fetch(new URL(url.pathname + url.search, options.serverUrl), { method: req.method ?? "GET", headers, ...(body ? { body } : {}), signal: AbortSignal.timeout(35_000) });
+    } catch (e) {
+      return json(res, 502, { error: { code: "UI502", message: `the qualification server cannot be reached: ${(e as Error).message}` } });
+    }
+    const out = Buffer.from(await answer.arrayBuffer());
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/octet-stream", "cache-control": "no-store" }).end(out);
+  }
+
+  async function latestFaceResult(res: ServerResponse): Promise<void> {
+    const folder = options.faceFolder;
+    if (!folder) return json(res, 404, { error: { message: "no face folder configured" } });
+    let names: string[];
+    try {
+      names = (await readdir(folder)).filter((n) => n.startsWith("OQSsiquc01res_face_") && n.endsWith(".xml"));
+    } catch {
+      names = [];
+    }
+    if (names.length === 0) return json(res, 404, { error: { message: "no face result yet" } });
+    const withTimes = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(folder, n))).mtimeMs })));
+    withTimes.sort((a, b) => b.t - a.t || b.n.localeCompare(a.n));
+    const name = withTimes[0]!.n;
+    const xml = await readFile(join(folder, name));
+    res.writeHead(200, { "content-type": "application/xml", "x-file-name": encodeURIComponent(name), "cache-control": "no-store" }).end(xml);
+  }
+
+  const handler: KioskUi["handler"] = (req, res, next) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    const run = async (): Promise<void> => {
+      if (path === "/ui/config.json") return json(res, 200, config);
+      if (path === "/ui/settings") {
+        if (req.method === "POST") {
+          try {
+            const patch = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { simulationDate?: unknown; consentFlow?: unknown };
+            return json(res, 200, settings.update(patch));
+          } catch (e) {
+            return json(res, 400, { error: { message: (e as Error).message } });
+          }
+        }
+        return json(res, 200, settings.view);
+      }
+      if (path === "/ui/cards") {
+        cards ??= loadCardFixtures().then((list) =>
+          list.map((c) => ({ id: c.fixture.id, label: c.fixture.label, personId: c.fixture.personId, demonstrates: c.fixture.demonstrates })),
+        );
+        return json(res, 200, { cards: await cards });
+      }
+      if (path === "/ui/face-results/latest") return latestFaceResult(res);
+      if (path === "/api" || path.startsWith("/api/")) return proxy(req, res, url);
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        if (next) return next();
+        return json(res, 405, { error: { message: "method not allowed" } });
+      }
+      if (PAGES.has(path)) {
+        if (await serveFile(res, join(distDir, "index.html"))) return;
+        res.writeHead(503, { "content-type": "text/plain; charset=utf-8" }).end("kiosk UI not built: run `npm run build -w kiosk-ui`\n");
+        return;
+      }
+      const file = normalize(join(distDir, path));
+      if (file.startsWith(distDir + sep) && (await serveFile(res, file))) return;
+      if (next) return next();
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    };
+    run().catch((e: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: { message: (e as Error).message } });
+      else res.destroy();
+    });
+  };
+
+  return { handler, settings, distDir, built: existsSync(join(distDir, "index.html")) };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error("request body too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

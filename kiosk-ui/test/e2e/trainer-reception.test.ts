@@ -1,0 +1,84 @@
+/**
+ * /trainer inserts a card and changes the simulation date (and the consent flow: the pre-2024-10-07 限度額 screen);
+ * /reception looks up by insurance number through the server's HTTP API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { contains, enterPin, screen, see } from "../support/page.js";
+import { chromiumAvailable, startStack, type Stack } from "../support/stack.js";
+
+const run = chromiumAvailable();
+
+describe.skipIf(!run)("trainer console and reception lookups", () => {
+  let stack: Stack;
+  let kiosk: Page;
+  let trainer: Page;
+
+  beforeAll(async () => {
+    stack = await startStack({ face: false });
+    kiosk = await stack.page("/");
+    trainer = await stack.page("/trainer");
+    await screen(kiosk, "place-card");
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("inserts a card, sets the date and the old consent flow; the kiosk shows the 限度額 screen and the timeline explains each step", async () => {
+    await trainer.locator('select[name="card"] option[value="sato-hanako"]').waitFor({ state: "attached" });
+    await trainer.locator('select[name="card"]').selectOption("sato-hanako");
+    await trainer.locator('input[name="simulationDate"]').fill("2024-09-01");
+    await trainer.locator('[data-action="set-date"]').click();
+    await contains(trainer.locator("[data-current-date]"), "20240901");
+    expect(stack.settings.view.simulationDate).toBe("20240901");
+    await trainer.locator('select[name="consentFlow"]').selectOption("before-2024-10-07");
+    await expect.poll(() => stack.settings.view.consentFlow).toBe("before-2024-10-07");
+
+    await trainer.locator('[data-action="insert"]').click();
+    await screen(kiosk, "choose-method");
+    await kiosk.locator('[data-method="pin"]').click();
+    await enterPin(kiosk, "1234");
+    // Old flow: one screen per item, 限度額 among them.
+    for (let i = 0; i < 10; i++) {
+      const kind = await kiosk.locator("[data-screen]").first().getAttribute("data-screen", { timeout: 10_000 });
+      if (kind === "done") break;
+      if (kind === "consent-limit") await see(kiosk, "限度額適用認定証");
+      if (kind === "consent-item" || kind === "consent-limit") {
+        const item = await kiosk.locator("[data-screen]").first().getAttribute("data-item");
+        await kiosk.locator('[data-consent="agree"]').click();
+        await kiosk.locator(`[data-item="${item}"]`).waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
+      } else await kiosk.waitForTimeout(100);
+    }
+    await screen(kiosk, "done");
+    const view = stack.agent.snapshot().sessions[0];
+    expect(view?.result?.simulationDate).toBe("20240901");
+    expect(view?.result?.consentFlow).toBe("before-2024-10-07");
+    expect(view?.result?.consents.some((c) => c.item === "limitApplication" && c.consented)).toBe(true);
+    expect(view?.result?.insured?.limitApplicationBracket).toBe("A03");
+
+    await contains(trainer.locator("[data-timeline]"), "consent");
+    await contains(trainer.locator("[data-timeline]"), "オンライン資格確認等システムへ照会中");
+    await contains(trainer.locator("[data-xml]"), "<QualificationValidity>1</QualificationValidity>");
+
+    await trainer.locator('[data-action="remove"]').click();
+    await screen(kiosk, "place-card");
+    await trainer.locator("button", { hasText: "今日に戻す" }).click();
+    await expect.poll(() => stack.settings.view.simulationDate).toBe(null);
+  });
+
+  it("reception: manual lookup by insurance number (資格確認書 never issued → E205; plain lookup → 資格有効)", async () => {
+    const reception = await stack.page("/reception");
+    const form = reception.locator('[data-form="manual-lookup"]');
+    await form.locator('input[name="insurerNumber"]').fill("01130012");
+    await form.locator('input[name="insuredCardSymbol"]').fill("13010001");
+    await form.locator('input[name="insuredIdentificationNumber"]').fill("101");
+    await form.locator('input[name="insuredBranchNumber"]').fill("01");
+    await form.locator('input[name="birthdate"]').fill("19820914");
+    await form.getByRole("button", { name: "照会" }).click();
+    await contains(reception.locator("[data-lookup-result]"), "資格有効");
+    await form.locator('select[name="presentedDocument"]').selectOption("shikaku-kakuninsho");
+    await form.getByRole("button", { name: "照会" }).click();
+    await contains(reception.locator("[data-lookup-result]"), "E205");
+    await reception.context().close();
+  });
+});

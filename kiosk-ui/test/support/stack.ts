@@ -1,0 +1,210 @@
+/**
+ * The whole thing in one process for browser tests, screenshots and the bench: the mock qualification server on
+ * a temp dir, a reader agent (memory reader, dev card insertion, face verification optional) whose lookups follow
+ * TrainerSettings, the kiosk UI handler (built page + /ui + /api proxy) on its own port, and Debian's Chromium
+ * through playwright-core with a fake camera fed a fixture face (REFERENCE.md §5).
+ */
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { FACES_DIR, loadCardFixtures, loadTestCa } from "@onshi-sim/fixtures";
+import { createServer, type OnshiServer } from "@onshi-sim/server/server.js";
+import { createAgent, type ReaderAgent } from "@onshi-sim/reader-agent/agent/agent-server.js";
+import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "@onshi-sim/reader-agent/agent/fixture-cards.js";
+import { loadReaderDevice } from "@onshi-sim/reader-agent/agent/reader-device.js";
+import { MemoryCardStateStore } from "@onshi-sim/reader-agent/card/card-state.js";
+import type { FaceVerifier } from "@onshi-sim/reader-agent/face/face-verifier.js";
+import type { ReceptionSessionOptions } from "@onshi-sim/reader-agent/session/reception-session.js";
+import { MemoryReaderTransport } from "@onshi-sim/reader-agent/transport/memory.js";
+import { createKioskUi, KIOSK_UI_DIST } from "../../src/server/static.js";
+import { TrainerQualificationPort, TrainerSettings } from "../../src/server/trainer-settings.js";
+
+export const CHROMIUM = process.env.ONSHI_SIM_CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+];
+export const AGENT_TOKEN = "kiosk-ui-test-token-0123456789";
+export const ADMIN_TOKEN = "kiosk-ui-test-admin";
+export const STAFF_PIN = "246810";
+export const FACILITY = "1311234567";
+export const READER = "onshi-sim Memory Reader 00";
+
+/** Whether browser tests can run; with CI=true a missing Chromium is a failure, not a skip. */
+export function chromiumAvailable(): boolean {
+  const ok = existsSync(CHROMIUM) && existsSync(join(KIOSK_UI_DIST, "index.html"));
+  if (!ok && process.env.CI === "true") throw new Error(`browser tests need ${CHROMIUM} (apt-get install -y chromium fonts-ipafont-gothic) and a built kiosk UI`);
+  return ok;
+}
+
+/** A Y4M file (YUV4MPEG2, 4:2:0, BT.601) of a still image, for Chromium's --use-file-for-fake-video-capture. */
+export async function writeY4m(imagePath: string, outPath: string, width = 640, height = 480, frames = 10): Promise<string> {
+  const { data } = await sharp(imagePath).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const y = Buffer.alloc(width * height);
+  const u = Buffer.alloc((width / 2) * (height / 2));
+  const v = Buffer.alloc((width / 2) * (height / 2));
+  for (let j = 0; j < height; j++) {
+    for (let i = 0; i < width; i++) {
+      const p = (j * width + i) * 3;
+      const r = data[p]!;
+      const g = data[p + 1]!;
+      const b = data[p + 2]!;
+      y[j * width + i] = clamp(0.257 * r + 0.504 * g + 0.098 * b + 16);
+      if (j % 2 === 0 && i % 2 === 0) {
+        const q = (j / 2) * (width / 2) + i / 2;
+        u[q] = clamp(-0.148 * r - 0.291 * g + 0.439 * b + 128);
+        v[q] = clamp(0.439 * r - 0.368 * g - 0.071 * b + 128);
+      }
+    }
+  }
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), y, u, v]);
+  const out = Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: frames }, () => frame)]);
+  writeFileSync(outPath, out);
+  return outPath;
+}
+const clamp = (n: number) => Math.max(0, Math.min(255, Math.round(n)));
+
+/** A memory reader whose card answers can be slowed down (to photograph the 読み取り中 screen). */
+export class SlowableMemoryTransport extends MemoryReaderTransport {
+  delayMs = 0;
+  override async transmit(reader: string, command: Uint8Array): Promise<Uint8Array> {
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    return super.transmit(reader, command);
+  }
+}
+
+export interface StackOptions {
+  /** Face verification in the agent (loads the models in a worker: ~1–2 s). Default false. */
+  readonly face?: boolean;
+  /** Camera image for Chromium (a fixture face file name in fixtures/faces). Default grace-hopper-camera.jpg. */
+  readonly camera?: string;
+  readonly session?: ReceptionSessionOptions;
+  readonly resultResetSeconds?: number;
+  /** Launch Chromium. Default true. */
+  readonly browser?: boolean;
+}
+
+export interface Stack {
+  readonly dir: string;
+  readonly server: OnshiServer;
+  readonly serverUrl: string;
+  readonly agent: ReaderAgent;
+  readonly memory: SlowableMemoryTransport;
+  readonly settings: TrainerSettings;
+  readonly uiUrl: string;
+  readonly browser: Browser | undefined;
+  /** A new page (own context) at `path` of the UI. */
+  page(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+  insert(cardId: string): Promise<void>;
+  remove(): Promise<void>;
+  admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), "onshi-kiosk-ui-"));
+  const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), adminToken: ADMIN_TOKEN, watchFolders: false, log: () => {} });
+  const { url: serverUrl } = await server.listen(0, "127.0.0.1");
+  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
+  const memory = new SlowableMemoryTransport([READER]);
+  // One store for the trainer's dev:insert-card and the tests' insert(): a card locked here stays locked.
+  const devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new MemoryCardStateStore() }));
+  const settings = new TrainerSettings();
+  const qualification = new TrainerQualificationPort({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, settings);
+  let faceVerifier: FaceVerifier | undefined;
+  if (options.face) {
+    const { WorkerFaceVerifier } = await import("@onshi-sim/reader-agent/face/worker-face-verifier.js");
+    faceVerifier = new WorkerFaceVerifier();
+  }
+  const agent = await createAgent({
+    transports: [memory],
+    qualification,
+    token: AGENT_TOKEN,
+    port: 0,
+    device: loadReaderDevice(),
+    staffPin: STAFF_PIN,
+    fixtureCas: [new X509Certificate(ca.certificateDer)],
+    lookupCard: knownFixtureCards(cards),
+    devCards,
+    ...(faceVerifier ? { faceVerifier } : {}),
+    ...(options.session ? { session: options.session } : {}),
+  });
+  const ui = createKioskUi({
+    agentUrl: agent.url,
+    agentToken: AGENT_TOKEN,
+    serverUrl,
+    adminToken: ADMIN_TOKEN,
+    facility: FACILITY,
+    faceFolder: join(dir, "oqs", "face"),
+    settings,
+    resultResetSeconds: options.resultResetSeconds ?? 20,
+  });
+  const http: Server = createHttpServer(ui.handler);
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const uiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+
+  let browser: Browser | undefined;
+  if (options.browser !== false) {
+    const y4m = await writeY4m(join(FACES_DIR, options.camera ?? "grace-hopper-camera.jpg"), join(dir, "camera.y4m"));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, `--use-file-for-fake-video-capture=${y4m}`] });
+  }
+  const contexts: BrowserContext[] = [];
+
+  return {
+    dir,
+    server,
+    serverUrl,
+    agent,
+    memory,
+    settings,
+    uiUrl,
+    browser,
+    async page(path = "/", viewport = { width: 1280, height: 900 }) {
+      if (!browser) throw new Error("started without a browser");
+      const context = await browser.newContext({ viewport, locale: "ja-JP", permissions: ["camera"] });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(uiUrl + path);
+      return page;
+    },
+    async insert(cardId) {
+      await devCards.insert(cardId);
+    },
+    async remove() {
+      memory.remove(READER);
+    },
+    async admin(method, path, body) {
+      const res = await fetch(serverUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const json = (await res.json()) as unknown;
+      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser?.close().catch(() => {});
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await agent.close();
+      await faceVerifier?.close().catch(() => {});
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
