@@ -33,7 +33,8 @@ export function Kiosk({ agent, config }: { agent: AgentConnection; config: UiCon
   // A new patient starts in Japanese; the result screens go back to the start after a while.
   const sessionId = view?.sessionId;
   useEffect(() => setLang("ja"), [sessionId]);
-  const ended = view !== null && (view.phase === "done" || view.phase === "error" || view.phase === "aborted");
+  // An out-of-order reader keeps its screen until it is repaired.
+  const ended = view !== null && (view.phase === "done" || view.phase === "error" || view.phase === "aborted") && view.error?.code !== "reader-broken";
   useEffect(() => {
     if (!ended || !view) return;
     const id = view.sessionId;
@@ -510,7 +511,7 @@ function Problem({ view, agent, tx }: { view: SessionView; agent: AgentConnectio
           {tx(UI.retry)}
         </button>
       )}
-      {view.phase !== "aborted" && (
+      {view.phase !== "aborted" && err?.code !== "reader-broken" && (
         <p class="banner banner-warn take-card" role="alert">
           {tx(UI.takeCardBanner)}
         </p>

@@ -123,6 +123,11 @@ export const ERROR_SCREENS: Record<SessionErrorCode, ErrorScreenText> = {
   "card-removed": e("カードが取り外されました", "The card was removed"),
   "not-my-number-card": e("マイナンバーカードではありません", "This is not a My Number Card"),
   "read-error": e("読み取りに失敗しました", "The card could not be read", t("カードはケースから出して、カードリーダーの中央に置いてください", "Take the card out of its cover and place it in the middle of the reader")),
+  "reader-broken": e(
+    "このカードリーダーは故障中です",
+    "This card reader is out of order",
+    t("カードは置かずに、受付窓口にお声がけください", "Do not place your card here; please go to the reception counter"),
+  ),
   "pin-wrong": e("暗証番号が違います", "Wrong PIN"),
   "pin-locked": e("暗証番号がロックされています", "Your PIN is locked", UI.lockedUnlock),
   "pin-not-set": e("暗証番号が設定されていないカードです", "This card has no PIN"),

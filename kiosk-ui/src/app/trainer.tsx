@@ -1,12 +1,15 @@
 /**
- * /trainer: the trainer's console. Put a fixture card on a reader or take it off (the agent's dev events), set
+ * /trainer: the trainer's console. Put a fixture card on a reader or take it off, or mark the reader out of order
+ * (the agent's dev events), set
  * the simulation date and the consent flow (TrainerSettings on the UI server), inject server faults and apply
- * scenarios (the server's admin API through the UI server), watch every step with a plain-language note of what
- * the real system does, and read the result XML the レセコン receives (the face folder).
+ * scenarios (the server's admin API through the UI server), step through a scenario's narration (guided demo),
+ * watch every step with a plain-language note of what the real system does, and read the result XML the レセコン
+ * receives (the face folder).
  */
 import { useEffect, useState } from "preact/hooks";
 import type { SessionView, TransportNotice } from "@onshi-sim/reader-agent/agent/events.js";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
+import { GuidedDemo } from "./demo.js";
 
 interface CardEntry {
   readonly id: string;
@@ -35,7 +38,7 @@ const NOTES: Record<SessionView["phase"], string> = {
   confirming: "オンライン資格確認等システムへ照会中：ナンス取得 → カードで署名（暗証番号）または機器の証明（顔認証・目視）→ 資格照会。",
   consent: "同意の確認。2024-10-07 以降は包括同意（個別選択も可）。それ以前は限度額情報の同意画面もありました。",
   done: "完了。結果はレセコンの face フォルダに OQSsiquc01res_face_*.xml として届きます。患者にはカードの取り忘れを案内します。",
-  error: "エラー。患者には次の手順（資格確認書・資格情報のお知らせ＋カード等）を案内します。",
+  error: "エラー。患者には次の手順（資格確認書・資格情報のお知らせ＋カード等）を案内します。カードリーダー故障中も同じく、資格情報のお知らせ（またはマイナポータルの資格情報画面）とカードを窓口で提示して受診できます。",
   aborted: "中止（カードが外された／キャンセル／無操作）。",
 };
 
@@ -103,6 +106,7 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
   };
   // dev:insert-card fills memory readers only (PC/SC readers get cards from `npm run card -- insert`).
   const reader = (state.readers.find((r) => r.transport === "memory") ?? state.readers[0])?.name;
+  const readerBroken = reader !== undefined && state.sessions.get(reader)?.error?.code === "reader-broken";
   const say = (ack: { ok: boolean; error?: { ja: string } }, done: string) => setMessage(ack.ok ? done : (ack.error?.ja ?? "失敗しました"));
 
   return (
@@ -133,6 +137,22 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
             <button type="button" data-action="remove" onClick={async () => say(await agent.send("dev:remove-card", reader ? { reader } : {}), "カードを取りました")}>
               カードを取る
             </button>
+          </div>
+          <div class="row">
+            <label>
+              <input
+                type="checkbox"
+                name="readerBroken"
+                data-action="reader-broken"
+                checked={readerBroken}
+                disabled={!reader}
+                onChange={async (e) => {
+                  const broken = (e.target as HTMLInputElement).checked;
+                  say(await agent.send("dev:reader-broken", { broken, ...(reader ? { reader } : {}) }), broken ? "カードリーダーを故障中にしました" : "カードリーダーを復旧しました");
+                }}
+              />
+              カードリーダー故障中（読み取り不可）
+            </label>
           </div>
           <p class="note">{cards.find((c) => c.id === card)?.demonstrates}</p>
           <p class="note">
@@ -222,6 +242,7 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
             </pre> : <p class="note">まだありません</p>}
         </div>
       </div>
+      <GuidedDemo />
       <div class="panel">
         <h2>タイムライン</h2>
         <ol class="timeline" data-timeline tabIndex={0} aria-label="タイムライン">

@@ -4,6 +4,8 @@
  *   GET  /, /reception, /trainer, /assets/*   the built page (one index.html, routed in the browser)
  *   GET  /ui/config.json                      agent URL + token, facility, screen timings
  *   GET  /ui/cards                            fixture cards for the trainer's picker (id, label, what it shows)
+ *   GET  /ui/scenarios                        fixtures/scenarios/*.json for the trainer's guided demo (title,
+ *                                             summary, steps with their narration and rule citation)
  *   GET  /ui/settings, POST /ui/settings      trainer settings (simulation date, consent flow): TrainerSettings
  *   GET  /ui/face-results/latest              the newest OQSsiquc01res_face_*.xml (what the レセコン receives)
  *   *    /api/*                               proxied to the qualification server (same origin for the page);
@@ -19,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCardFixtures } from "@onshi-sim/fixtures";
+import { loadScenarios, type Scenario } from "@onshi-sim/reader-agent/scenario/scenario-schema.js";
 import { TrainerSettings } from "./trainer-settings.js";
 
 export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
@@ -42,6 +45,8 @@ export interface KioskUiOptions {
   readonly resultResetSeconds?: number;
   /** Default KIOSK_UI_DIST. */
   readonly distDir?: string;
+  /** Scenario files for /ui/scenarios. Default fixtures/scenarios. */
+  readonly scenariosDir?: string;
 }
 
 export interface KioskUi {
@@ -75,6 +80,7 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
     resultResetSeconds: options.resultResetSeconds ?? 20,
   };
   let cards: Promise<unknown> | undefined;
+  let scenarios: ReturnType<typeof demoScenarios> | undefined;
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
@@ -156,6 +162,14 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
         );
         return json(res, 200, { cards: await cards });
       }
+      if (path === "/ui/scenarios") {
+        try {
+          scenarios ??= demoScenarios(loadScenarios(options.scenariosDir));
+        } catch (e) {
+          return json(res, 500, { error: { message: (e as Error).message } });
+        }
+        return json(res, 200, { scenarios });
+      }
       if (path === "/ui/face-results/latest") return latestFaceResult(res);
       if (path === "/api" || path.startsWith("/api/")) return proxy(req, res, url);
       if (req.method !== "GET" && req.method !== "HEAD") {
@@ -195,4 +209,22 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/** What the trainer's guided demo shows of each scenario: no PINs, only what a step does and its words. */
+function demoScenarios(list: readonly Scenario[]) {
+  return list.map((s) => ({
+    name: s.name,
+    title: s.title,
+    summary: s.summary,
+    tags: s.tags ?? [],
+    date: s.setup?.date ?? null,
+    steps: s.steps.map((step) => ({
+      do: step.do,
+      ...("card" in step ? { card: step.card } : {}),
+      ...("method" in step ? { method: step.method } : {}),
+      narration: step.narration,
+      rule: step.rule ?? null,
+    })),
+  }));
 }

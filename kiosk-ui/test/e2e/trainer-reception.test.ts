@@ -1,5 +1,6 @@
 /**
- * /trainer inserts a card and changes the simulation date (and the consent flow: the pre-2024-10-07 限度額 screen);
+ * /trainer inserts a card and changes the simulation date (and the consent flow: the pre-2024-10-07 限度額 screen),
+ * marks the reader out of order and steps through a scenario (guided demo);
  * /reception looks up by insurance number through the server's HTTP API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,6 +65,35 @@ describe.skipIf(!run)("trainer console and reception lookups", () => {
     await screen(kiosk, "place-card");
     await trainer.locator("button", { hasText: "今日に戻す" }).click();
     await expect.poll(() => stack.settings.view.simulationDate).toBe(null);
+  });
+
+  it("the reader-broken switch: the kiosk says where to go instead; a card placed meanwhile is not read; switching it off brings back the place-card screen", async () => {
+    await screen(kiosk, "place-card");
+    await trainer.locator('[data-action="reader-broken"]').check();
+    await screen(kiosk, "error");
+    await kiosk.locator('[data-error-code="reader-broken"]').waitFor();
+    await see(kiosk, "故障中");
+    await contains(kiosk.locator('[data-screen="error"]'), "資格情報のお知らせ");
+    await trainer.locator('[data-action="insert"]').click();
+    await contains(trainer.locator("[data-message]"), "を置きました");
+    await kiosk.waitForTimeout(300);
+    expect(stack.agent.snapshot().sessions[0]).toMatchObject({ phase: "error", error: { code: "reader-broken" } });
+    await trainer.locator('[data-action="remove"]').click();
+    await trainer.locator('[data-action="reader-broken"]').uncheck();
+    await screen(kiosk, "place-card");
+  });
+
+  it("guided demo: lists the scenarios and steps through one with its narration and rule", async () => {
+    const demo = trainer.locator('[data-panel="guided-demo"]');
+    await demo.locator('select[name="demoScenario"] option[value="oshirase-with-card-reader-broken"]').waitFor({ state: "attached" });
+    await demo.locator('select[name="demoScenario"]').selectOption("mynacard-pin");
+    await contains(demo.locator("[data-demo-position]"), "1 /");
+    await contains(demo.locator("[data-demo-narration]"), "山田太郎さんがマイナンバーカードをカードリーダーに置きます");
+    await demo.locator('[data-action="demo-next"]').click();
+    await contains(demo.locator("[data-demo-position]"), "2 /");
+    await demo.locator('[data-action="demo-prev"]').click();
+    await contains(demo.locator("[data-demo-position]"), "1 /");
+    await demo.locator("[data-demo-rule]").waitFor();
   });
 
   it("reception: manual lookup by insurance number (資格確認書 never issued → E205; plain lookup → 資格有効)", async () => {

@@ -181,6 +181,11 @@ export class AgentDriver {
     return this.#send("dev:remove-card", reader ?? this.#options.reader ? { reader: reader ?? this.#options.reader } : {});
   }
 
+  /** Marks the reader out of order (`broken: true`) or back in order (trainer switch; dev commands). */
+  readerBroken(broken: boolean, reader?: string): Promise<CommandAck> {
+    return this.#send("dev:reader-broken", { broken, ...(reader ?? this.#options.reader ? { reader: reader ?? this.#options.reader } : {}) });
+  }
+
   choose(method: VerificationMethod, reader?: string): Promise<CommandAck> {
     return this.#send("session:choose-method", { sessionId: this.#sessionId(reader), method });
   }

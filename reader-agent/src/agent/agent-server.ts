@@ -76,7 +76,7 @@ export interface AgentOptions {
   /** What the agent knows about a card (its fixture): 照合番号B for the card face, whether a PIN is set. */
   readonly lookupCard?: (certificateDer: Uint8Array) => KnownCard | undefined;
   readonly session?: ReceptionSessionOptions;
-  /** Opt-in: enables dev:insert-card / dev:remove-card (still token-protected). */
+  /** Opt-in: enables dev:insert-card / dev:remove-card / dev:reader-broken (still token-protected). */
   readonly devCards?: DevCardSlots;
   /**
    * Browser origins allowed to connect (CORS). Default: any http(s) origin on localhost / 127.0.0.1 / [::1]
@@ -210,6 +210,14 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
         throw e;
       }
       return { ok: true };
+    });
+    handle(socket, "dev:reader-broken", (p) => {
+      if (!options.devCards) return refuse("dev-disabled");
+      const reader = manager.setReaderBroken(p.broken, p.reader);
+      if (reader === undefined) return refuse("unknown-reader");
+      log(JSON.stringify({ readerBroken: p.broken, reader }));
+      const s = manager.session(reader);
+      return { ok: true, ...(s ? { session: s.view } : {}) };
     });
     socket.on("disconnect", (reason) => log(JSON.stringify({ disconnected: socket.data.clientName, id: socket.id, reason })));
   });

@@ -15,6 +15,7 @@
  *                                           agent:sync            {} → the snapshot in the ack
  *                                           dev:insert-card       {card, reader?}  (agent started with dev commands)
  *                                           dev:remove-card       {reader?}
+ *                                           dev:reader-broken     {broken, reader?}  (trainer: reader out of order)
  *
  * Handshake: `io(url, { auth: { token, clientName? } })`; a wrong or missing token fails the connection with
  * `connect_error` whose `data` is an `AgentConnectError`.
@@ -64,6 +65,8 @@ export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, s
 export const SyncPayload = z.strictObject({});
 export const DevInsertCardPayload = z.strictObject({ card: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a fixture card id"), reader: ReaderName.optional() });
 export const DevRemoveCardPayload = z.strictObject({ reader: ReaderName.optional() });
+/** Marks a reader out of order (`broken: true`) or back in order; `reader` defaults to the first reader. */
+export const DevReaderBrokenPayload = z.strictObject({ broken: z.boolean(), reader: ReaderName.optional() });
 
 export type ChooseMethodPayload = z.infer<typeof ChooseMethodPayload>;
 export type PinPayload = z.infer<typeof PinPayload>;
@@ -75,6 +78,7 @@ export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
 export type SyncPayload = z.infer<typeof SyncPayload>;
 export type DevInsertCardPayload = z.infer<typeof DevInsertCardPayload>;
 export type DevRemoveCardPayload = z.infer<typeof DevRemoveCardPayload>;
+export type DevReaderBrokenPayload = z.infer<typeof DevReaderBrokenPayload>;
 
 /** Every client → agent event with its payload schema (the agent validates with these). */
 export const CLIENT_PAYLOAD_SCHEMAS = {
@@ -89,6 +93,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "agent:sync": SyncPayload,
   "dev:insert-card": DevInsertCardPayload,
   "dev:remove-card": DevRemoveCardPayload,
+  "dev:reader-broken": DevReaderBrokenPayload,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_PAYLOAD_SCHEMAS;
@@ -103,7 +108,7 @@ export interface AgentInfo {
   readonly faceVerification: boolean;
   /** 目視 is configured (a staff PIN and a reader device). */
   readonly visualCheck: boolean;
-  /** dev:insert-card / dev:remove-card are enabled. */
+  /** dev:insert-card / dev:remove-card / dev:reader-broken are enabled. */
   readonly devCommands: boolean;
 }
 
@@ -151,6 +156,7 @@ export interface ClientToServerEvents {
   "agent:sync": (payload: SyncPayload, ack: Ack) => void;
   "dev:insert-card": (payload: DevInsertCardPayload, ack: Ack) => void;
   "dev:remove-card": (payload: DevRemoveCardPayload, ack: Ack) => void;
+  "dev:reader-broken": (payload: DevReaderBrokenPayload, ack: Ack) => void;
 }
 
 /** One agent process: nothing travels between servers. */

@@ -23,7 +23,7 @@ export const SCENARIOS_DIR = join(FIXTURES_ROOT, "scenarios");
 
 /** Every SessionErrorCode (a type in session-view.ts); the check below fails to compile when one is missing. */
 export const SESSION_ERROR_CODES = [
-  "card-removed", "not-my-number-card", "read-error",
+  "card-removed", "not-my-number-card", "read-error", "reader-broken",
   "pin-wrong", "pin-locked", "pin-not-set", "real-card-safety",
   "face-no-match", "face-no-face", "face-uncertain", "face-attempts-exhausted", "face-unavailable",
   "staff-pin-wrong", "staff-not-configured", "match-number-b-wrong",

@@ -48,6 +48,13 @@ const ERRORS: Record<SessionErrorCode, ErrorText> = {
     next: t("マイナンバーカードを置いてください。健康保険証・資格確認書は受付窓口にお出しください", "Place a My Number Card. Hand an insurance card or 資格確認書 to the reception staff"),
   },
   "read-error": { text: t("読み取りに失敗しました", "The card could not be read"), next: REMOVE_AND_RETRY },
+  "reader-broken": {
+    text: t("このカードリーダーは故障中のため使えません", "This card reader is out of order"),
+    next: t(
+      "マイナンバーカードと「資格情報のお知らせ」（またはマイナポータルの「健康保険証の資格情報」画面）を受付窓口でご提示ください。資格確認書をお持ちの方は資格確認書をご提示ください",
+      "Show your My Number Card together with the 資格情報のお知らせ notice (or the Mynaportal 資格情報 screen) at the reception counter. If you have a 資格確認書, show that instead",
+    ),
+  },
   "pin-wrong": { text: t("暗証番号が違います", "Wrong PIN"), next: t("もう一度入力してください（残り回数にご注意ください）", "Try again (mind the tries left)") },
   "pin-locked": {
     text: t("暗証番号がロックされています", "The PIN is locked"),

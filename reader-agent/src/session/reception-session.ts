@@ -172,6 +172,8 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   #idleTimer: NodeJS.Timeout | undefined;
   #returnTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Out of order (trainer switch): the view shows `reader-broken` and cards placed meanwhile are not read. */
+  #broken = false;
 
   constructor(deps: ReceptionSessionDeps) {
     super();
@@ -199,6 +201,12 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   /** A card was placed on the reader (or pcscd reported one already there). */
   cardInserted(): void {
     if (this.#closed) return;
+    if (this.#broken) {
+      // Out of order: the card is not read (no APDU), the screen keeps saying where to go instead.
+      this.#cardPresent = true;
+      this.#log("card-ignored", { reason: "reader-broken" });
+      return;
+    }
     if (this.#phase !== "waiting-for-card") this.#endQuietly();
     const generation = ++this.#generation;
     this.#cardPresent = true;
@@ -214,6 +222,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   cardRemoved(): void {
     if (this.#closed || !this.#cardPresent) return;
     this.#cardPresent = false;
+    if (this.#broken) return;
     this.#log("card-removed", { phase: this.#phase });
     if (this.#phase === "waiting-for-card") return;
     if (this.#phase === "done" || this.#phase === "error" || (this.#phase === "aborted" && this.#error?.code !== "card-removed")) {
@@ -226,6 +235,31 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
       return;
     }
     this.#abort("card-removed");
+  }
+
+  /** Whether the reader is marked out of order. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /**
+   * Marks the reader out of order (trainer switch) or back in order. Broken: whatever was under way is dropped
+   * and the session shows the `reader-broken` error until repaired. Repaired: back to waiting for a card (a card
+   * already lying on the reader is read then).
+   */
+  setBroken(broken: boolean): void {
+    if (this.#closed || broken === this.#broken) return;
+    this.#broken = broken;
+    this.#log(broken ? "reader-broken" : "reader-repaired");
+    this.#endQuietly();
+    this.#generation++;
+    this.#newSession();
+    if (broken) {
+      this.#phase = "error";
+      this.#error = sessionError("reader-broken");
+    }
+    this.#emit();
+    if (!broken && this.#cardPresent) this.cardInserted();
   }
 
   /** Stops timers and drops any work under way (the agent is shutting down). */

@@ -107,6 +107,18 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
     return this.#slots.get(reader)?.session;
   }
 
+  /**
+   * Marks a reader out of order or back in order (trainer switch). `reader` defaults to the first reader.
+   * Returns the reader's name, or undefined when there is no such reader.
+   */
+  setReaderBroken(broken: boolean, reader?: string): string | undefined {
+    const name = reader ?? this.#slots.keys().next().value;
+    const slot = name === undefined ? undefined : this.#slots.get(name);
+    if (!slot || name === undefined) return undefined;
+    slot.session.setBroken(broken);
+    return name;
+  }
+
   /** The session whose current card session has this id. */
   bySessionId(sessionId: string): ReceptionSession | undefined {
     for (const slot of this.#slots.values()) if (slot.session.sessionId === sessionId) return slot.session;

@@ -59,6 +59,8 @@ export type SessionErrorCode =
   | "card-removed"
   | "not-my-number-card"
   | "read-error"
+  /** The reader is out of order (trainer switch `dev:reader-broken`): cards placed on it are not read. */
+  | "reader-broken"
   // PIN
   | "pin-wrong"
   | "pin-locked"

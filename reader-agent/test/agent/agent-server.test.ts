@@ -218,6 +218,67 @@ describe("dev commands", () => {
   });
 });
 
+describe("dev:reader-broken (trainer: reader out of order)", () => {
+  it("shows reader-broken with the documents to show instead, ignores cards meanwhile (no APDU), and recovers", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    const memory = h.memory!;
+    let apdus = 0;
+    const transmit = memory.transmit.bind(memory);
+    memory.transmit = (reader, command) => {
+      apdus++;
+      return transmit(reader, command);
+    };
+
+    const ack = await kiosk.readerBroken(true);
+    expect(ack).toMatchObject({ ok: true, session: { reader: READER, phase: "error", error: { code: "reader-broken", retryable: false } } });
+    const broken = await kiosk.waitFor((v) => v.error?.code === "reader-broken");
+    expect(broken.phase).toBe("error");
+    expect(broken.error?.next.ja).toContain("資格情報のお知らせ");
+    expect(broken.error?.next.ja).toContain("マイナンバーカード");
+    expect(broken.error?.next.ja).toContain("資格確認書");
+    expect(broken.error?.next.en).toContain("reception");
+
+    // A card placed on the broken reader is not read; the screen stays.
+    expect(await kiosk.insertCard("yamada-taro")).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(apdus).toBe(0);
+    expect(h.agent.manager.session(READER)?.view).toMatchObject({ phase: "error", error: { code: "reader-broken" } });
+    expect(await kiosk.removeCard()).toMatchObject({ ok: true });
+    expect(h.agent.manager.session(READER)?.view.phase).toBe("error");
+    // Commands on it are refused; the switch is idempotent.
+    expect(await kiosk.retry()).toMatchObject({ ok: false });
+    expect(await kiosk.readerBroken(true)).toMatchObject({ ok: true, session: { error: { code: "reader-broken" } } });
+
+    // Repaired: waiting for a card again, and cards are read.
+    expect(await kiosk.readerBroken(false)).toMatchObject({ ok: true, session: { phase: "waiting-for-card", error: null } });
+    await kiosk.insertCard("yamada-taro");
+    await kiosk.waitFor("choose-method");
+    expect(apdus).toBeGreaterThan(0);
+  });
+
+  it("is a dev command (refused without card slots), validates its payload and names unknown readers", async () => {
+    {
+      const h = await start();
+      const kiosk = await h.kiosk();
+      const raw = kiosk.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<CommandAck> } };
+      const send = (...args: unknown[]) => raw.timeout(5000).emitWithAck("dev:reader-broken", ...args);
+      for (const [payload, path] of [[{}, "broken"], [{ broken: "yes" }, "broken"], [{ broken: true, reader: "" }, "reader"], [{ broken: true, extra: 1 }, ""]] as const) {
+        const ack = await send(payload);
+        expect(ack).toMatchObject({ ok: false, error: { code: "bad-request" } });
+        if (!ack.ok) expect(ack.error.issues?.some((i) => i.path.startsWith(path))).toBe(true);
+      }
+      expect(await kiosk.readerBroken(true, "No Such Reader")).toMatchObject({ ok: false, error: { code: "unknown-reader" } });
+      expect(h.agent.manager.session(READER)?.view.phase).toBe("waiting-for-card");
+      await h.close();
+    }
+    const h = await start({ transport: new MemoryReaderTransport() });
+    const kiosk = await h.kiosk();
+    expect(await kiosk.readerBroken(true)).toMatchObject({ ok: false, error: { code: "dev-disabled" } });
+    expect(h.agent.manager.session(READER)?.view.phase).toBe("waiting-for-card");
+  });
+});
+
 /** A memory transport that can lose its "context" like PcscReaderTransport when pcscd restarts. */
 class FlakyTransport extends MemoryReaderTransport {
   contextLost = false;

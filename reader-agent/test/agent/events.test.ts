@@ -78,12 +78,14 @@ describe("event maps (type-level: both ends agree)", () => {
     expectTypeOf<SchemaOf<"session:consent">>().toEqualTypeOf<PayloadOf<"session:consent">>();
     expectTypeOf<SchemaOf<"staff:visual">>().toEqualTypeOf<PayloadOf<"staff:visual">>();
     expectTypeOf<SchemaOf<"dev:insert-card">>().toEqualTypeOf<PayloadOf<"dev:insert-card">>();
+    expectTypeOf<SchemaOf<"dev:reader-broken">>().toEqualTypeOf<PayloadOf<"dev:reader-broken">>();
     // A consent payload is a session's ConsentAnswer plus the session id.
     expectTypeOf<Omit<ConsentPayload, "sessionId">>().toExtend<ConsentAnswer>();
     expect(Object.keys(CLIENT_PAYLOAD_SCHEMAS).sort()).toEqual(
       [
         "agent:sync",
         "dev:insert-card",
+        "dev:reader-broken",
         "dev:remove-card",
         "session:cancel",
         "session:choose-method",

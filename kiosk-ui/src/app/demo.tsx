@@ -1,0 +1,115 @@
+/**
+ * The trainer's guided demo: pick a scenario (fixtures/scenarios, served by GET /ui/scenarios), step through it
+ * with Next / Prev and read each step's narration (ja/en) and the rule it shows with its source. Display only:
+ * the trainer drives the reader and the server with the rest of the console.
+ */
+import { useEffect, useState } from "preact/hooks";
+
+interface Text {
+  readonly ja: string;
+  readonly en: string;
+}
+interface DemoStep {
+  readonly do: string;
+  readonly card?: string;
+  readonly method?: string;
+  readonly narration: Text;
+  readonly rule: (Text & { readonly source: { readonly document: string; readonly section?: string; readonly quote?: string } }) | null;
+}
+interface DemoScenario {
+  readonly name: string;
+  readonly title: Text;
+  readonly summary: Text;
+  readonly tags: readonly string[];
+  readonly date: string | null;
+  readonly steps: readonly DemoStep[];
+}
+
+export function GuidedDemo() {
+  const [scenarios, setScenarios] = useState<DemoScenario[]>([]);
+  const [error, setError] = useState("");
+  const [name, setName] = useState("");
+  const [index, setIndex] = useState(0);
+
+  useEffect(() => {
+    void fetch("/ui/scenarios")
+      .then(async (r) => {
+        const body = (await r.json()) as { scenarios?: DemoScenario[]; error?: { message: string } };
+        if (!r.ok || !body.scenarios) throw new Error(body.error?.message ?? `HTTP ${r.status}`);
+        setScenarios(body.scenarios);
+      })
+      .catch((e: unknown) => setError(`シナリオを読み込めません: ${(e as Error).message}`));
+  }, []);
+
+  const scenario = scenarios.find((s) => s.name === name);
+  const step = scenario?.steps[index];
+
+  return (
+    <div class="panel" data-panel="guided-demo">
+      <h2>ガイド付きデモ</h2>
+      {error && <p class="note">{error}</p>}
+      <label>
+        シナリオ
+        <select
+          name="demoScenario"
+          value={name}
+          onChange={(e) => {
+            setName((e.target as HTMLSelectElement).value);
+            setIndex(0);
+          }}
+        >
+          <option value="">選んでください</option>
+          {scenarios.map((s) => (
+            <option value={s.name} key={s.name}>
+              {s.name} — {s.title.ja}
+            </option>
+          ))}
+        </select>
+      </label>
+      {scenario && step && (
+        <div data-demo-scenario={scenario.name}>
+          <p>
+            <strong>{scenario.title.ja}</strong> <span lang="en">({scenario.title.en})</span>
+            {scenario.date && <span class="note"> ・ 日付 {scenario.date}</span>}
+          </p>
+          <p class="note">{scenario.summary.ja}</p>
+          <p class="note" lang="en">
+            {scenario.summary.en}
+          </p>
+          <div class="row">
+            <button type="button" data-action="demo-prev" disabled={index === 0} onClick={() => setIndex((i) => Math.max(0, i - 1))}>
+              前へ
+            </button>
+            <span data-demo-position>
+              {index + 1} / {scenario.steps.length}
+            </span>
+            <button type="button" class="primary" data-action="demo-next" disabled={index >= scenario.steps.length - 1} onClick={() => setIndex((i) => Math.min(scenario.steps.length - 1, i + 1))}>
+              次へ
+            </button>
+          </div>
+          <div data-demo-step={index}>
+            <p>
+              <code>{step.do}</code>
+              {step.card && ` ${step.card}`}
+              {step.method && ` ${step.method}`}
+            </p>
+            <p data-demo-narration>{step.narration.ja}</p>
+            <p lang="en">{step.narration.en}</p>
+            {step.rule && (
+              <div class="note" data-demo-rule>
+                <p>
+                  ルール: {step.rule.ja} <span lang="en">({step.rule.en})</span>
+                </p>
+                <p>
+                  出典: {step.rule.source.document}
+                  {step.rule.source.section && ` ${step.rule.source.section}`}
+                  {step.rule.source.quote && ` 「${step.rule.source.quote}」`}
+                </p>
+              </div>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
