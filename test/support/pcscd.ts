@@ -59,7 +59,7 @@ export interface VpcdSlotLease {
 }
 
 /** pcscd polls a vpcd slot about every 0.45 s; a slot handed on sooner could still show the last card. */
-const SLOT_SETTLE_MS = 700;
+export const SLOT_SETTLE_MS = 700;
 
 const LOCK_DIR = join(tmpdir(), "onshi-sim-vpcd-locks");
 

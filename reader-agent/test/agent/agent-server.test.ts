@@ -1,19 +1,19 @@
 /**
  * The reader agent over Socket.IO, with real kiosks (socket.io-client through AgentDriver), a real mock server
- * and virtual cards in the memory transport: the token, two kiosks on one session, a kiosk reconnecting
- * mid-session, bad payloads, dev commands, face frames as binary, and transport notices (PC/SC context lost).
+ * and virtual cards in the memory transport: the token, face frames as binary, bad payloads, dev commands and
+ * transport notices (PC/SC context lost). Full receptions (two kiosks, a kiosk reconnecting, …) are in
+ * agent-session-suite.ts, run over memory and over pcsc.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FACES_DIR } from "@onshi-sim/fixtures";
 import { io as connectRaw } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AgentDriver, AgentCommandError, type DriverEvent } from "../../src/agent/agent-driver.js";
+import { AgentDriver, AgentCommandError } from "../../src/agent/agent-driver.js";
 import type { AgentConnectError, CommandAck } from "../../src/agent/events.js";
 import { WorkerFaceVerifier } from "../../src/face/worker-face-verifier.js";
 import { MemoryReaderTransport } from "../../src/transport/memory.js";
-import { READER, startAgentHarness, STAFF_PIN, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
-import { allStrings } from "../support/session-harness.js";
+import { READER, startAgentHarness, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
 import { virtualCard } from "../../../test/support/cards.js";
 
 const faces = new WorkerFaceVerifier();
@@ -31,14 +31,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function record(d: AgentDriver): DriverEvent[] {
-  const events: DriverEvent[] = [];
-  d.onEvent((e) => events.push(e));
-  return events;
-}
-
-const phases = (events: DriverEvent[]) => events.flatMap((e) => (e.event === "session:state" ? [`${e.data.seq}:${e.data.phase}`] : []));
 
 describe("connection", () => {
   it("needs the token: none or a wrong one is refused with connect_error data", async () => {
@@ -62,68 +54,7 @@ describe("connection", () => {
   });
 });
 
-describe("kiosks watching sessions", () => {
-  it("two kiosks see the same session; either may act; no PIN reaches them", async () => {
-    const h = await start();
-    const reception = await h.kiosk("reception");
-    const patient = await h.kiosk("patient-screen");
-    const seenByReception = record(reception);
-    const seenByPatient = record(patient);
-
-    await patient.insertCard("yamada-taro");
-    await patient.waitFor("choose-method");
-    await reception.waitFor("choose-method");
-    const wrong = await patient.pin("9085");
-    expect(wrong).toMatchObject({ ok: true, session: { phase: "pin", pin: { triesLeft: 2 }, error: { code: "pin-wrong" } } });
-    expect((await reception.waitFor((v) => v.pin?.triesLeft === 2)).error?.code).toBe("pin-wrong");
-    await patient.pin("1234");
-    await reception.waitFor("consent");
-    // The reception screen answers consent for the patient (e.g. staff help): the patient screen follows.
-    await reception.consent({ comprehensive: true });
-    const done = await patient.waitFor("done");
-    expect(done.result).toMatchObject({ usable: true, method: "pin" });
-    expect(done.result?.consents).toHaveLength(4);
-
-    await patient.removeCard();
-    await reception.waitFor("waiting-for-card");
-    await patient.waitFor("waiting-for-card");
-    expect(phases(seenByReception)).toEqual(phases(seenByPatient));
-    expect(phases(seenByPatient).map((p) => p.split(":")[1])).toEqual(
-      expect.arrayContaining(["reading", "choose-method", "pin", "confirming", "consent", "done", "waiting-for-card"]),
-    );
-    const strings = allStrings([seenByReception, seenByPatient, h.logs]);
-    for (const pin of ["9085", "1234"]) expect(strings.filter((s) => new RegExp(`(?<!\\d)${pin}(?!\\d)`).test(s))).toEqual([]);
-  });
-
-  it("a kiosk that reconnects mid-session gets the current state back and carries on", async () => {
-    const h = await start();
-    const kiosk = await h.kiosk("kiosk");
-    const other = await h.kiosk("reception");
-    await kiosk.insertCard("yamada-taro");
-    await kiosk.waitFor("choose-method");
-    await kiosk.pin("9085");
-
-    kiosk.socket.disconnect();
-    // While it is away the session moves on.
-    await other.pin("8076");
-    expect(other.view()?.pin?.triesLeft).toBe(1);
-
-    const snapshot = new Promise<void>((resolve) => kiosk.socket.once("agent:snapshot", () => resolve()));
-    kiosk.socket.connect();
-    await snapshot;
-    const back = kiosk.view();
-    expect(back).toMatchObject({ phase: "pin", pin: { triesLeft: 1 }, error: { code: "pin-wrong" } });
-    expect(back?.sessionId).toBe(other.view()?.sessionId);
-
-    // A brand-new kiosk too.
-    const late = await h.kiosk("late");
-    expect(late.snapshot?.sessions[0]).toMatchObject({ phase: "pin", pin: { triesLeft: 1 } });
-
-    await kiosk.pin("1234");
-    await kiosk.waitFor("consent");
-    await late.waitFor("consent");
-  });
-
+describe("camera frames", () => {
   it("a camera frame travels as binary (and as base64) to the face verifier", async () => {
     const h = await start();
     const kiosk = await h.kiosk();
@@ -137,16 +68,6 @@ describe("kiosks watching sessions", () => {
     const v = await kiosk.waitFor("consent");
     expect(v.face).toMatchObject({ lastOutcome: "match", attempts: 2 });
     expect(v.method).toBe("face");
-  });
-
-  it("目視 through the staff event", async () => {
-    const h = await start();
-    const kiosk = await h.kiosk();
-    await kiosk.insertCard("face-only");
-    await kiosk.waitFor("choose-method");
-    expect(await kiosk.visual("000000")).toMatchObject({ ok: false, error: { code: "staff-pin-wrong" } });
-    expect((await kiosk.visual(STAFF_PIN)).ok).toBe(true);
-    expect((await kiosk.waitFor("consent")).result).toMatchObject({ usable: true, method: "visual" });
   });
 });
 
