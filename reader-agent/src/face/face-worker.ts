@@ -21,6 +21,11 @@ import type { DescribeResult, FaceWorkerConfig, FaceWorkerRequest, FaceWorkerRes
 type Tfjs = typeof Tf & typeof TfWasm;
 
 const require = createRequire(import.meta.url);
+
+// One frame at a time and nothing worth caching (every camera frame is new): libvips' operation cache and its
+// thread pool would only hold on to memory (the agent must stay under 600 MB with the models loaded).
+sharp.cache(false);
+sharp.concurrency(1);
 const port = parentPort;
 if (!port) throw new Error("face-worker.ts must run in a worker thread");
 
