@@ -34,3 +34,6 @@ const file = join(dir, `${out.date.replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
 writeFileSync(join(dir, "latest.json"), JSON.stringify(out, null, 2) + "\n");
 console.log(`written to ${file}`);
+// Every suite closes what it opened, but native bindings (pcsclite contexts, the face worker's WASM) can keep
+// the event loop alive for a while after: the results are written, so end here rather than linger.
+process.exit(0);

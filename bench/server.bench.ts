@@ -17,6 +17,7 @@ const CLOSED_MS = 5_000;
 const CLOSED_MAX = 12_000;
 const OPEN_RATE = 2_000;
 const OPEN_MS = 4_000;
+const OPEN_ROUNDS = 3;
 const WARMUP = 1_000;
 
 interface Phase {
@@ -32,7 +33,9 @@ interface Phase {
 interface LoadResult {
   prepSeconds: number;
   closed: Phase;
+  /** The open-loop round with the median p99. */
   open: Phase;
+  openRounds: Phase[];
 }
 
 function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
@@ -58,7 +61,7 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Pr
 }
 
 function runLoad(url: string, mode: "card" | "bare"): Promise<LoadResult> {
-  const cfg = { url, mode, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, warmup: WARMUP, facility: FACILITY };
+  const cfg = { url, mode, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, openRounds: OPEN_ROUNDS, warmup: WARMUP, facility: FACILITY };
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "server-load.ts"), JSON.stringify(cfg)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -123,8 +126,9 @@ export async function benchServer(): Promise<Record<string, unknown>> {
     }
     const ratio = Math.round((card.closed.perSecond / ceiling.closed.perSecond) * 100) / 100;
     console.log(`server/card path, closed loop ${CONNECTIONS} connections: ${fmt(card.closed)}`);
-    console.log(`server/card path, open loop at ${OPEN_RATE}/s: ${fmt(card.open)}`);
-    console.log(`server/bare express, closed loop: ${fmt(ceiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(ceiling.open)}`);
+    const p99s = (r: LoadResult) => r.openRounds.map((p) => p.p99Ms).join(" / ");
+    console.log(`server/card path, open loop at ${OPEN_RATE}/s, median of ${OPEN_ROUNDS} rounds: ${fmt(card.open)} (p99 per round ${p99s(card)} ms)`);
+    console.log(`server/bare express, closed loop: ${fmt(ceiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(ceiling.open)} (p99 per round ${p99s(ceiling)} ms)`);
     console.log(`server/ratio to ceiling ${ratio}; server RSS idle ${idle?.rssMiB} MiB, after load ${serverMemory?.rssMiB} MiB (peak ${serverMemory?.peakMiB} MiB)`);
     return {
       connections: CONNECTIONS,
