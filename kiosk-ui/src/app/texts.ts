@@ -138,6 +138,7 @@ export const ERROR_SCREENS: Record<SessionErrorCode, ErrorScreenText> = {
   "face-attempts-exhausted": e("顔認証できませんでした", "Face recognition did not succeed", t("係員をお呼びください（目視確認）", "Please call a staff member (visual check)")),
   "face-unavailable": e("顔認証を利用できません", "Face recognition is not available"),
   "staff-pin-wrong": e("職員用暗証番号が違います", "Wrong staff PIN"),
+  "staff-pin-locked": e("職員用暗証番号は一時的にロックされています", "The staff PIN is locked for now", t("しばらく待ってから、係員が入力してください", "Staff: wait a few minutes, then try again")),
   "staff-not-configured": e("目視確認を利用できません", "Visual check is not available", ASK_STAFF),
   "match-number-b-wrong": e("カードの券面を読み取れませんでした", "The card face could not be read"),
   "server-down": e("資格を確認できませんでした", "Your qualification could not be checked", DOCS),

@@ -26,7 +26,7 @@ export const SESSION_ERROR_CODES = [
   "card-removed", "not-my-number-card", "read-error", "reader-broken",
   "pin-wrong", "pin-locked", "pin-not-set", "real-card-safety",
   "face-no-match", "face-no-face", "face-uncertain", "face-attempts-exhausted", "face-unavailable",
-  "staff-pin-wrong", "staff-not-configured", "match-number-b-wrong",
+  "staff-pin-wrong", "staff-pin-locked", "staff-not-configured", "match-number-b-wrong",
   "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
   "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
   "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",

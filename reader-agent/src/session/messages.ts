@@ -80,6 +80,10 @@ const ERRORS: Record<SessionErrorCode, ErrorText> = {
   },
   "face-unavailable": { text: t("顔認証を利用できません", "Face recognition is not available"), next: t("暗証番号、または係員による目視確認をご利用ください", "Use your PIN, or a visual check by staff") },
   "staff-pin-wrong": { text: t("職員用暗証番号が違います", "Wrong staff PIN"), next: t("職員用暗証番号を確認してください", "Check the staff PIN") },
+  "staff-pin-locked": {
+    text: t("職員用暗証番号は一時的にロックされています", "The staff PIN is locked for now"),
+    next: t("続けて間違えたため、5分ほど待ってから入力してください", "Too many wrong staff PINs: wait about 5 minutes, then try again"),
+  },
   "staff-not-configured": { text: t("目視確認は設定されていません", "Visual check is not configured"), next: ASK_STAFF },
   "match-number-b-wrong": { text: t("照合番号Bが違います", "Wrong 照合番号B"), next: t("券面の生年月日・有効期限・セキュリティコードを確認してください", "Check birth date, expiry year and security code on the card") },
   "server-down": {

@@ -14,7 +14,7 @@
  * Safety: the PIN goes to the card and nowhere else — it is not kept, logged, emitted or sent to the server;
  * a PIN of the wrong format never reaches the card (it would cost a try). 目視 touches no counter.
  */
-import { randomUUID, timingSafeEqual, X509Certificate } from "node:crypto";
+import { randomUUID, X509Certificate } from "node:crypto";
 import { CardStatusError } from "../apdu/response.js";
 import { SW } from "../apdu/status.js";
 import { CardChannel } from "../client/card-channel.js";
@@ -25,6 +25,7 @@ import { CardRemovedError, NoCardError, UnknownReaderError, type ReaderTransport
 import { TypedEmitter } from "../transport/typed-emitter.js";
 import { CONSENT_ITEM_LABELS, DONE_NOT_USABLE_PROMPT, PROMPTS, sessionError } from "./messages.js";
 import { dispositionOf, summarizeQualification } from "./qualification-summary.js";
+import { StaffPinGuard, type StaffPinLockOptions } from "./staff-pin-guard.js";
 import type {
   CardSummary,
   ConsentAnswer,
@@ -57,6 +58,8 @@ export interface ReceptionSessionOptions {
   readonly idleTimeoutMs?: number;
   /** After the card was pulled mid-session, show that for this long before waiting for the next card. Default 3 s. */
   readonly returnToIdleMs?: number;
+  /** Wrong staff PINs in a row before the staff PIN locks, and for how long (default 5, 5 minutes). */
+  readonly staffPinLock?: StaffPinLockOptions;
   /** Face frames that do not match before PIN or 目視 is offered instead. Default 3. */
   readonly maxFaceFailures?: number;
   /** Frames of any outcome (no face, uncertain…) before face verification is given up. Default 10. */
@@ -77,6 +80,8 @@ export interface ReceptionSessionDeps {
   readonly lookupCard?: ((certificateDer: Uint8Array) => KnownCard | undefined) | undefined;
   /** Staff PIN for 目視 and staff input (configured; never a card PIN). Without it 目視 is not offered. */
   readonly staffPin?: string | undefined;
+  /** Counts wrong staff PINs across sessions (SessionManager shares one); made per session when absent. */
+  readonly staffPinGuard?: StaffPinGuard | undefined;
   readonly options?: ReceptionSessionOptions | undefined;
   /** Numbers the views; shared by every session of an agent so `seq` orders all of them. */
   readonly nextSeq?: (() => number) | undefined;
@@ -107,6 +112,7 @@ const DEFAULTS = {
   maxFaceFailures: 3,
   maxFaceFrames: 10,
   faceReferenceTimeoutMs: 20_000,
+  staffPinLock: {},
 } satisfies Required<ReceptionSessionOptions>;
 
 const PIN_MAX_TRIES = 3;
@@ -140,6 +146,7 @@ function isCardGone(e: unknown): boolean {
 export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   readonly reader: string;
   readonly #deps: ReceptionSessionDeps;
+  readonly #staffPinGuard: StaffPinGuard | undefined;
   readonly #options: Required<ReceptionSessionOptions>;
   readonly #now: () => Date;
   readonly #nextSeq: () => number;
@@ -184,6 +191,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
     let seq = 0;
     this.#nextSeq = deps.nextSeq ?? (() => ++seq);
     this.#startedAt = this.#now();
+    this.#staffPinGuard = deps.staffPinGuard ?? (deps.staffPin ? new StaffPinGuard(deps.staffPin, deps.options?.staffPinLock) : undefined);
     this.#view = this.#buildView();
   }
 
@@ -895,13 +903,11 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   }
 
   #checkStaffPin(given: string): CommandResult | undefined {
-    const expected = this.#deps.staffPin;
-    if (!expected) return this.#refused("staff-not-configured");
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    if (a.length === b.length && timingSafeEqual(a, b)) return undefined;
-    this.#log("staff-pin-wrong");
-    return this.#refused("staff-pin-wrong");
+    if (!this.#deps.staffPin || !this.#staffPinGuard) return this.#refused("staff-not-configured");
+    const check = this.#staffPinGuard.check(given);
+    if (check.ok) return undefined;
+    this.#log(check.code, check.retryAfterMs === null ? undefined : { retryAfterMs: check.retryAfterMs });
+    return this.#refused(check.code);
   }
 
   #accepted(): CommandResult {

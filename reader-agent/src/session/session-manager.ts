@@ -7,6 +7,7 @@ import type { ReaderTransport } from "../transport/reader-transport.js";
 import { TypedEmitter } from "../transport/typed-emitter.js";
 import { ReceptionSession, type ReceptionSessionDeps, type SessionLogEntry } from "./reception-session.js";
 import type { LocalizedText, ReaderInfo, SessionView, TransportNotice, TransportNoticeKind, TransportStatus } from "./session-view.js";
+import { StaffPinGuard } from "./staff-pin-guard.js";
 
 export type { ReaderInfo, TransportNotice, TransportNoticeKind, TransportStatus };
 
@@ -61,7 +62,8 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
 
   constructor(transports: readonly ReaderTransport[], template: SessionTemplate, options: SessionManagerOptions = {}) {
     super();
-    this.#template = template;
+    // One staff-PIN guard for every reader: a new card (new session) must not reset the count of wrong staff PINs.
+    this.#template = template.staffPin && !template.staffPinGuard ? { ...template, staffPinGuard: new StaffPinGuard(template.staffPin, template.options?.staffPinLock) } : template;
     this.#recoveryIntervalMs = options.recoveryIntervalMs ?? 1000;
     for (const transport of transports) this.#attach(transport);
   }

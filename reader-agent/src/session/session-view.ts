@@ -74,6 +74,7 @@ export type SessionErrorCode =
   | "face-unavailable"
   // 目視 / staff
   | "staff-pin-wrong"
+  | "staff-pin-locked"
   | "staff-not-configured"
   | "match-number-b-wrong"
   // server and qualification

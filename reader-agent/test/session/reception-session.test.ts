@@ -260,6 +260,29 @@ describe("目視 (visual check by staff)", () => {
     expect((audit.body.entries as { channel: string; method: string }[]).some((e) => e.channel === "card" && e.method === "visual")).toBe(true);
   });
 
+  it("locks the staff PIN after repeated wrong ones, for every session of the agent, then lets it in again", async () => {
+    const h = await start({ session: { staffPinLock: { maxFailures: 3, lockMs: 400 } } });
+    await h.insert("pin-locked");
+    await h.waitFor("choose-method");
+    expect(await h.session().staffVisual("111111")).toMatchObject({ ok: false, error: { code: "staff-pin-wrong" } });
+    expect(await h.session().staffVisual("222222")).toMatchObject({ ok: false, error: { code: "staff-pin-wrong" } });
+    expect(await h.session().staffVisual("333333")).toMatchObject({ ok: false, error: { code: "staff-pin-locked" } });
+    // Locked: even the right PIN is refused, and a new card (a new session) does not reset it.
+    expect(await h.session().staffVisual(STAFF_PIN)).toMatchObject({ ok: false, error: { code: "staff-pin-locked" } });
+    h.remove();
+    await h.waitFor("waiting-for-card");
+    await h.insert("pin-locked");
+    await h.waitFor("choose-method");
+    const stillLocked = await h.session().staffVisual(STAFF_PIN);
+    expect(stillLocked).toMatchObject({ ok: false, error: { code: "staff-pin-locked" } });
+    expect(stillLocked.error?.next.ja).toContain("5分");
+    await new Promise((r) => setTimeout(r, 450));
+    expect((await h.session().staffVisual(STAFF_PIN)).ok).toBe(true);
+    expect((await h.waitFor("consent")).method).toBe("visual");
+    expect(h.logs.filter((l) => l.event === "staff-pin-locked").length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(h.logs)).not.toContain(STAFF_PIN);
+  });
+
   it("is not offered without a configured staff PIN", async () => {
     const h = await start({ staffPin: null });
     await h.insert("yamada-taro");
