@@ -275,7 +275,8 @@ describe("目視 (visual check by staff)", () => {
     await h.waitFor("choose-method");
     const stillLocked = await h.session().staffVisual(STAFF_PIN);
     expect(stillLocked).toMatchObject({ ok: false, error: { code: "staff-pin-locked" } });
-    expect(stillLocked.error?.next.ja).toContain("5分");
+    if (stillLocked.ok) throw new Error("expected the staff PIN to be locked");
+    expect(stillLocked.error.next.ja).toContain("5分");
     await new Promise((r) => setTimeout(r, 450));
     expect((await h.session().staffVisual(STAFF_PIN)).ok).toBe(true);
     expect((await h.waitFor("consent")).method).toBe("visual");
