@@ -10,12 +10,10 @@
  *     (agent + server + other benches in one process) is printed too, as an upper bound.
  * Not part of `npm test`.
  */
-import { spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { FACES_DIR, findCardFixture, loadCardFixtures, loadTestCa } from "@onshi-sim/fixtures";
 import { createServer } from "../server/src/server.js";
 import { AgentDriver } from "../reader-agent/src/agent/agent-driver.js";
@@ -31,6 +29,7 @@ import { QualificationClient } from "../reader-agent/src/qualification/qualifica
 import { MemoryReaderTransport } from "../reader-agent/src/transport/memory.js";
 import { ensurePcscd } from "../reader-agent/src/transport/pcscd-daemon.js";
 import type { ReaderTransport } from "../reader-agent/src/transport/reader-transport.js";
+import { processMemory, ROOT, startProcess, stopProcess } from "./processes.js";
 import { ms, summarize, type Summary } from "./stats.js";
 
 const FACILITY = "1311234567";
@@ -105,38 +104,20 @@ async function startAgent(transport: ReaderTransport, qualification: Qualificati
   return { agent, kiosk };
 }
 
-/** VmRSS / VmHWM of a process in MiB (Linux /proc). */
-function processMemory(pid: number): { rssMiB: number; peakMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rssMiB: Math.round(kb("VmRSS") / 1024), peakMiB: Math.round(kb("VmHWM") / 1024) };
-}
+type Memory = ReturnType<typeof processMemory>;
 
 /**
  * The agent as a clinic runs it: `onshi-sim agent` in its own process (memory reader, dev commands), a card
  * inserted so its photo's descriptor is computed, then camera frames (no face ×4, the holder ×1). RSS after.
  */
-async function agentProcessMemory(serverUrl: string): Promise<{ afterModels: { rssMiB: number; peakMiB: number }; afterFrames: { rssMiB: number; peakMiB: number } }> {
-  const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "reader-agent", "bin", "onshi-sim.js");
+async function agentProcessMemory(serverUrl: string): Promise<{ afterModels: Memory; afterFrames: Memory }> {
   const token = "bench-agent-process-token";
-  const child = spawn(process.execPath, [bin, "agent", "--port", "0", "--dev", "--server", serverUrl, "--facility", FACILITY], {
-    env: { ...process.env, ONSHI_SIM_AGENT_TOKEN: token },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const { child, url } = await startProcess(
+    [join(ROOT, "reader-agent", "bin", "onshi-sim.js"), "agent", "--port", "0", "--dev", "--server", serverUrl, "--facility", FACILITY],
+    { ONSHI_SIM_AGENT_TOKEN: token },
+    /ready on (\S+)/,
+  );
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error("onshi-sim agent did not start within 60 s")), 60_000);
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /ready on (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`onshi-sim agent exited ${code}`)));
-    });
     const kiosk = await AgentDriver.connect({ url, token, clientName: "bench-rss" });
     await kiosk.insertCard("yamada-taro");
     await kiosk.waitFor((v) => v.phase === "choose-method" && v.face?.referenceReady === true, { timeoutMs: 60_000 });
@@ -149,7 +130,7 @@ async function agentProcessMemory(serverUrl: string): Promise<{ afterModels: { r
     kiosk.close();
     return { afterModels, afterFrames };
   } finally {
-    child.kill("SIGTERM");
+    await stopProcess(child);
   }
 }
 
@@ -245,7 +226,7 @@ export async function benchAgent(): Promise<Record<string, unknown>> {
   }
   const proc = results.agentProcess as Awaited<ReturnType<typeof agentProcessMemory>>;
   console.log(
-    `agent: onshi-sim agent process RSS ${proc.afterModels.rssMiB} MiB with models and a card photo, ${proc.afterFrames.rssMiB} MiB after 5 frames (peak ${proc.afterFrames.peakMiB} MiB; target ≤ 600 MB = 572 MiB); ` +
+    `agent: onshi-sim agent process RSS ${proc.afterModels?.rssMiB} MiB with models and a card photo, ${proc.afterFrames?.rssMiB} MiB after 5 frames (peak ${proc.afterFrames?.peakMiB} MiB; target ≤ 600 MB = 572 MiB); ` +
       `this bench process (agent + server + benches) ${results.rssMiBWithModels} MiB`,
   );
   return results;

@@ -4,13 +4,13 @@
  * processes on loopback; nonces are fetched and signed before the clock starts (the card's RSA signature is
  * not the server's work). Target: ≥ 2,000 confirmations/s with p99 ≤ 25 ms on a 2-core machine.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processMemory, ROOT, startProcess, stopProcess } from "./processes.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FACILITY = "1311234567";
 const CONNECTIONS = 16;
 const CLOSED_MS = 5_000;
@@ -38,27 +38,6 @@ interface LoadResult {
   openRounds: Phase[];
 }
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`did not start: ${err}`)), 60_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${err}`));
-    });
-  });
-}
 
 function runLoad(url: string, mode: "card" | "bare"): Promise<LoadResult> {
   const cfg = { url, mode, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, openRounds: OPEN_ROUNDS, warmup: WARMUP, facility: FACILITY };
@@ -78,25 +57,7 @@ function runLoad(url: string, mode: "card" | "bare"): Promise<LoadResult> {
   });
 }
 
-/** Resident and peak resident memory of a process, in MiB (Linux /proc). */
-function rss(pid: number): { rssMiB: number; peakMiB: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-    return { rssMiB: Math.round(kb("VmRSS") / 1024), peakMiB: Math.round(kb("VmHWM") / 1024) };
-  } catch {
-    return null;
-  }
-}
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const t = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(t);
-}
 
 const fmt = (p: Phase) => `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""})`;
 
@@ -104,25 +65,25 @@ export async function benchServer(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), "onshi-bench-"));
   try {
     const server = await startProcess(
-      [join(ROOT, "server", "src", "main.ts"), "--port", "0", "--quiet"],
+      ["--import", "tsx", join(ROOT, "server", "src", "main.ts"), "--port", "0", "--quiet"],
       { ONSHI_SIM_DATA_DIR: dataDir, ONSHI_SIM_ADMIN_TOKEN: "bench", ONSHI_SIM_NONCE_TTL_MS: "600000" },
       /listening on (http:\/\/\S+)/,
     );
-    const idle = rss(server.child.pid!);
+    const idle = processMemory(server.child.pid!);
     let card: LoadResult;
     let serverMemory;
     try {
       card = await runLoad(server.url, "card");
-      serverMemory = rss(server.child.pid!);
+      serverMemory = processMemory(server.child.pid!);
     } finally {
-      await stop(server.child);
+      await stopProcess(server.child);
     }
-    const bare = await startProcess([join(ROOT, "bench", "server-bare.ts")], {}, /listening on (http:\/\/\S+)/);
+    const bare = await startProcess(["--import", "tsx", join(ROOT, "bench", "server-bare.ts")], {}, /listening on (http:\/\/\S+)/);
     let ceiling: LoadResult;
     try {
       ceiling = await runLoad(bare.url, "bare");
     } finally {
-      await stop(bare.child);
+      await stopProcess(bare.child);
     }
     const ratio = Math.round((card.closed.perSecond / ceiling.closed.perSecond) * 100) / 100;
     console.log(`server/card path, closed loop ${CONNECTIONS} connections: ${fmt(card.closed)}`);
