@@ -19,16 +19,17 @@ import { jstDate, simulationTimestamp } from "../time/jst.js";
 import type { ServerContext } from "../server-context.js";
 import { docsPage, openApiDocument } from "../openapi/openapi.js";
 import { HttpError, parseInput, sendError } from "./http-error.js";
+import { isJsonRequest, jsonBody, writeJson } from "./json-io.js";
 import { ROUTES } from "./route-specs.js";
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
 function send<S extends z.ZodType>(res: Response, schema: S, body: z.input<S>, status = 200): void {
-  res.status(status).json(schema.parse(body));
+  writeJson(res, status, schema.parse(body));
 }
 
 function requireJson(req: Request): void {
-  if (!req.is("application/json")) throw new HttpError("R004", "Content-Type must be application/json");
+  if (!isJsonRequest(req)) throw new HttpError("R004", "Content-Type must be application/json");
 }
 
 const facilityOf = (body: unknown): string | null => {
@@ -42,7 +43,7 @@ export function createApp(ctx: ServerContext): express.Express {
   app.set("etag", false);
   app.set("query parser", "simple");
 
-  const jsonBody = express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: "application/json" });
+  const readJson = jsonBody(BODY_LIMIT_BYTES);
   const xmlBody = express.raw({ limit: BODY_LIMIT_BYTES, type: ["application/xml", "text/xml", "application/*+xml"] });
 
   type FaultGate = { segment9: { code: string; message: string | null } | null } | null;
@@ -174,7 +175,7 @@ export function createApp(ctx: ServerContext): express.Express {
       res.type("html").send(docsPage());
     }),
     "get /api/docs/openapi.json": ((_req, res) => {
-      res.json(openApiDocument(ctx.version));
+      writeJson(res, 200, openApiDocument(ctx.version));
     }),
 
     "post /api/admin/reseed": (async (_req, res) => {
@@ -269,7 +270,7 @@ export function createApp(ctx: ServerContext): express.Express {
   // Admin auth runs before body parsing: an unauthenticated caller gets 401 whatever it sends.
   app.use("/api/admin", requireAdmin);
   app.use("/api/xml", xmlBody);
-  app.use(jsonBody);
+  app.use(readJson);
 
   for (const spec of ROUTES) {
     const handler = handlers[`${spec.method} ${spec.path}`];

@@ -3,6 +3,7 @@ import type { Response } from "express";
 import type { z } from "zod";
 import { findMyNumberLikeField } from "../domain/my-number-guard.js";
 import { RESULT_CODES, type ResultCode } from "../domain/result-codes.js";
+import { writeJson } from "./json-io.js";
 
 export interface Issue {
   readonly path: string;
@@ -23,7 +24,7 @@ export class HttpError extends Error {
 
 export function sendError(res: Response, e: HttpError): void {
   if (res.headersSent) return;
-  res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } });
+  writeJson(res, e.status, { error: { code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } });
 }
 
 export function issuePath(path: readonly PropertyKey[]): string {

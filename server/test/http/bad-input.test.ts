@@ -69,6 +69,19 @@ describe("every JSON endpoint answers bad input with a 4xx and a zod-style messa
     expect(r.status).toBe(415);
   });
 
+  it("compressed bodies → 415 R004; a JSON scalar → 400 R001; the charset may be given as utf-8 in any case", async () => {
+    const gz = await h.http.post("/api/v1/nonces").set("content-type", "application/json").set("content-encoding", "gzip").send('{"medicalInstitutionCode":"1311234567"}');
+    expect(gz.status).toBe(415);
+    expect(gz.body.error.code).toBe("R004");
+    const scalar = await h.http.post("/api/v1/nonces").set("content-type", "application/json").send('"1311234567"');
+    expect(scalar.status).toBe(400);
+    expect(scalar.body.error.code).toBe("R001");
+    const ok = await h.http.post("/api/v1/nonces").set("content-type", 'Application/JSON; Charset="UTF-8"').send(' \n{"medicalInstitutionCode":"1311234567"}');
+    expect(ok.status).toBe(200);
+    expect(ok.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(Number(ok.headers["content-length"])).toBe(Buffer.byteLength(ok.text));
+  });
+
   it("unknown routes and methods → 404 JSON", async () => {
     for (const r of [await h.http.get("/api/v1/nope"), await h.http.get("/api/v1/nonces"), await h.http.delete("/api/v1/consents"), await h.http.get("/")]) {
       expect(r.status).toBe(404);
