@@ -145,7 +145,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
   const certificates = new CertificateVerifier(trusted);
   const dataVersion = new DataVersion();
   const consents = new ConsentService(db, confirmations, audit, now, sessionTtlMs, dataVersion);
-  const commits = new GroupCommit(db);
+  const commits = new GroupCommit(db, checkpointer ? { checkpoint: () => checkpointer.checkpoint() } : {});
   const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now });
   const oqs = new OqsProcessor(qualifications, faults, audit, now);
   const oqsFolders: OqsFolders = { ...defaultOqsFolders(dataDir), ...options.oqsFolders };

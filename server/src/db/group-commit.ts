@@ -3,7 +3,14 @@
  * transaction (one WAL append) at setImmediate, and each caller's promise resolves only after that commit — so
  * a result is still never answered before its audit row and confirmation are durable, but under load dozens of
  * requests share one commit instead of paying for one each.
+ *
+ * It also keeps the WAL from growing without end. Under a steady stream of commits a PASSIVE checkpoint never
+ * catches up (new frames land while it copies), so the WAL only grows — 20 MB/s at 2,000 lookups/s — until
+ * SQLite's own checkpoint fires inside a commit on the event loop. So every `checkpointEveryMs` at most, the next
+ * commit waits (the event loop does not) for a checkpoint in the Checkpointer's worker; with nothing written in
+ * between, the WAL is then fully copied back and the commit after it starts the WAL over.
  */
+import type { CheckpointResult } from "./checkpointer.js";
 import type { SqliteDatabase } from "./database.js";
 
 interface Pending {
@@ -12,20 +19,38 @@ interface Pending {
   readonly reject: (e: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** Runs a checkpoint off the event loop (Checkpointer.checkpoint); without it the WAL is left to SQLite. */
+  readonly checkpoint?: () => Promise<CheckpointResult | null>;
+  /**
+   * Least time between two checkpoints the group commit waits for (default 2 s: at 2,000 lookups/s the WAL then
+   * stays under ~50 MB, below the main connection's safety limit, and a wait of a few ms is rare).
+   */
+  readonly checkpointEveryMs?: number;
+}
+
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private checkpointing = false;
+  private lastCheckpointMs = performance.now();
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: GroupCommitOptions = {},
+  ) {}
 
   run(write: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.checkpointing || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -48,5 +73,20 @@ export class GroupCommit {
         }
       }
     }
+    this.maybeCheckpoint();
+  }
+
+  private maybeCheckpoint(): void {
+    const { checkpoint, checkpointEveryMs = 2000 } = this.options;
+    const now = performance.now();
+    if (!checkpoint || now - this.lastCheckpointMs < checkpointEveryMs) return;
+    this.lastCheckpointMs = now;
+    this.checkpointing = true;
+    checkpoint()
+      .catch(() => null)
+      .finally(() => {
+        this.checkpointing = false;
+        this.schedule();
+      });
   }
 }
