@@ -19,6 +19,9 @@ describe("admin auth", () => {
       const wrong = await h.http[method](path).set("Authorization", "Bearer nope").set("content-type", "application/json").send("{broken");
       expect(wrong.status).toBe(401);
     }
+    // Routes match without case, so the auth does too.
+    expect((await h.http.get("/API/Admin/persons")).status).toBe(401);
+    expect((await h.http.get("/api/admin/persons/").set("Authorization", "Bearer nope")).status).toBe(401);
   });
 });
 
