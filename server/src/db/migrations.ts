@@ -132,4 +132,52 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: "fewer pages per lookup commit",
+    // A card lookup commits one confirmation and one audit row. With a rowid table and a TEXT primary key the
+    // confirmation also wrote an index page, and AUTOINCREMENT rewrote sqlite_sequence on every commit: four WAL
+    // pages per commit where two do. WITHOUT ROWID keeps confirmations in their (time-ordered) key's B-tree;
+    // audit ids stay increasing without AUTOINCREMENT because audit rows are never deleted.
+    sql: `
+      CREATE TABLE confirmations_v2 (
+        confirmation_id TEXT PRIMARY KEY NOT NULL,
+        medical_institution_code TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        certificate_serial TEXT NOT NULL,
+        method TEXT NOT NULL,
+        simulation_date TEXT NOT NULL,
+        consent_flow TEXT NOT NULL,
+        usable INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        completed_at_ms INTEGER,
+        face_file TEXT
+      ) WITHOUT ROWID;
+      INSERT INTO confirmations_v2 SELECT confirmation_id, medical_institution_code, person_id, certificate_serial, method,
+        simulation_date, consent_flow, usable, created_at_ms, completed_at_ms, face_file FROM confirmations;
+      DROP TABLE confirmations;
+      ALTER TABLE confirmations_v2 RENAME TO confirmations;
+      CREATE TABLE audit_log_v2 (
+        audit_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        medical_institution_code TEXT,
+        reference_classification TEXT,
+        method TEXT,
+        person_id TEXT,
+        certificate_serial TEXT,
+        simulation_date TEXT,
+        segment_of_result TEXT,
+        processing_result_status TEXT,
+        qualification_validity TEXT,
+        code TEXT,
+        detail TEXT
+      );
+      INSERT INTO audit_log_v2 SELECT audit_id, at, channel, medical_institution_code, reference_classification, method, person_id,
+        certificate_serial, simulation_date, segment_of_result, processing_result_status, qualification_validity, code, detail FROM audit_log;
+      DROP TABLE audit_log;
+      ALTER TABLE audit_log_v2 RENAME TO audit_log;
+      DELETE FROM sqlite_sequence WHERE name = 'audit_log';
+    `,
+  },
 ];
