@@ -6,9 +6,9 @@
  *
  * It also keeps the WAL from growing without end. Under a steady stream of commits a PASSIVE checkpoint never
  * catches up (new frames land while it copies), so the WAL only grows — 20 MB/s at 2,000 lookups/s — until
- * SQLite's own checkpoint fires inside a commit on the event loop. So every `checkpointEveryMs` at most, the next
- * commit waits (the event loop does not) for a checkpoint in the Checkpointer's worker; with nothing written in
- * between, the WAL is then fully copied back and the commit after it starts the WAL over.
+ * SQLite's own checkpoint fires inside a commit on the event loop. So every `checkpointEveryMs` at most, the
+ * Checkpointer's worker copies the WAL back and then, with commits held (the event loop is not), copies what was
+ * written meanwhile; with nothing written in between, the commit after that starts the WAL over.
  */
 import type { CheckpointResult } from "./checkpointer.js";
 import type { SqliteDatabase } from "./database.js";
@@ -32,7 +32,9 @@ export interface GroupCommitOptions {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** Commits are held for the second pass of a checkpoint. */
   private checkpointing = false;
+  private checkpointRunning = false;
   private lastCheckpointMs = performance.now();
 
   constructor(
@@ -76,16 +78,26 @@ export class GroupCommit {
     this.maybeCheckpoint();
   }
 
+  /**
+   * Two passes: the first copies the bulk of the WAL back while commits go on; the second, with commits held,
+   * only has the frames written meanwhile, so the hold lasts a few ms (two fsyncs) rather than a whole copy.
+   */
   private maybeCheckpoint(): void {
     const { checkpoint, checkpointEveryMs = 2000 } = this.options;
     const now = performance.now();
-    if (!checkpoint || now - this.lastCheckpointMs < checkpointEveryMs) return;
+    if (!checkpoint || this.checkpointRunning || now - this.lastCheckpointMs < checkpointEveryMs) return;
     this.lastCheckpointMs = now;
-    this.checkpointing = true;
+    this.checkpointRunning = true;
     checkpoint()
+      .then(() => {
+        this.checkpointing = true;
+        return checkpoint();
+      })
       .catch(() => null)
       .finally(() => {
         this.checkpointing = false;
+        this.checkpointRunning = false;
+        this.lastCheckpointMs = performance.now();
         this.schedule();
       });
   }

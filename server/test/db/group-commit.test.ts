@@ -52,7 +52,7 @@ describe("GroupCommit", () => {
     db.close();
   });
 
-  it("keeps the WAL from growing under a steady stream of commits, by waiting for the checkpointer's worker", async () => {
+  it("keeps the WAL from growing under a steady stream of commits: after the checkpointer's two passes the next commit starts it over", async () => {
     const plain = freshDb();
     await commitMany(plain.db, new GroupCommit(plain.db), 300);
     const grown = statSync(`${plain.path}-wal`).size;
@@ -60,11 +60,27 @@ describe("GroupCommit", () => {
     const managed = freshDb();
     const checkpointer = new Checkpointer(managed.db, managed.path, 60_000);
     try {
-      let checkpoints = 0;
-      const commits = new GroupCommit(managed.db, { checkpointEveryMs: 0, checkpoint: () => (checkpoints++, checkpointer.checkpoint()) });
-      await commitMany(managed.db, commits, 300);
-      expect(checkpoints).toBeGreaterThan(100);
-      // Each commit after a complete checkpoint starts the WAL over: it holds a few pages, not 300 commits' worth.
+      const pending: Promise<unknown>[] = [];
+      const commits = new GroupCommit(managed.db, {
+        checkpointEveryMs: 0,
+        checkpoint: () => {
+          const p = checkpointer.checkpoint();
+          pending.push(p);
+          return p;
+        },
+      });
+      const insert = managed.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+      let calls = 0;
+      for (let i = 0; i < 300; i++) {
+        await commits.run(() => insert.run(`k${i}`, "x".repeat(3000)));
+        // Let both passes finish before the next request arrives.
+        for (let p = pending.shift(); p; p = pending.shift()) {
+          calls++;
+          await p;
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      expect(calls).toBe(600);
       expect(statSync(`${managed.path}-wal`).size).toBeLessThan(grown / 10);
       expect((managed.db.prepare("SELECT COUNT(*) AS n FROM meta").get() as { n: number }).n).toBe(300);
     } finally {
@@ -72,6 +88,34 @@ describe("GroupCommit", () => {
       managed.db.close();
       plain.db.close();
     }
+  });
+
+  it("holds commits during the checkpoint's second pass only, and answers them once it is done", async () => {
+    const { db } = freshDb();
+    let releaseSecond: () => void = () => {};
+    const passes: string[] = [];
+    const commits = new GroupCommit(db, {
+      checkpointEveryMs: 0,
+      checkpoint: () => {
+        passes.push(passes.length === 0 ? "bulk" : "catch-up");
+        if (passes.length === 1) return Promise.resolve({ busy: 0, log: 1, checkpointed: 1 });
+        return new Promise((resolve) => (releaseSecond = () => resolve({ busy: 0, log: 0, checkpointed: 0 })));
+      },
+    });
+    const insert = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+    const count = () => (db.prepare("SELECT COUNT(*) AS n FROM meta").get() as { n: number }).n;
+    await commits.run(() => insert.run("a", "1")); // its flush starts the bulk pass
+    const tick = () => new Promise((r) => setImmediate(r));
+    await tick();
+    expect(passes).toEqual(["bulk", "catch-up"]);
+    let answered = false;
+    const held = commits.run(() => insert.run("b", "2")).then(() => (answered = true));
+    for (let i = 0; i < 5; i++) await tick();
+    expect([count(), answered]).toEqual([1, false]);
+    releaseSecond();
+    await held;
+    expect(count()).toBe(2);
+    db.close();
   });
 
   it("goes on committing when the checkpointer is gone", async () => {
