@@ -7,6 +7,7 @@
  * minimal keep-alive HTTP/1.1 client (RawConnection) so the load process takes as little of the shared two cores
  * as possible; the ceiling (bare express) is driven by the same client. Prints one JSON line.
  */
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
@@ -31,6 +32,8 @@ interface LoadConfig {
   readonly openRounds: number;
   readonly warmup: number;
   readonly facility: string;
+  /** The server's pid, to read its main thread's CPU time around each phase (Linux /proc; omitted elsewhere). */
+  readonly serverPid?: number;
 }
 
 interface Phase {
@@ -42,6 +45,8 @@ interface Phase {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** CPU time of the server's event-loop thread per request in this phase, µs (null where /proc cannot tell). */
+  readonly serverCpuUsPerRequest?: number | null;
 }
 
 function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; text: string }> {
@@ -154,6 +159,25 @@ function summarize(lat: number[], errors: number, notUsable: number, seconds: nu
 }
 
 const usable = (text: string) => text.includes('"usable":true');
+
+/** Nanoseconds the server's main thread (tid = pid) has run, from /proc/<pid>/task/<pid>/schedstat. */
+function serverCpuNs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[0]);
+  } catch {
+    return null;
+  }
+}
+
+/** Runs a phase and adds the server's main-thread CPU per request to it: the figure machine noise moves least. */
+async function withServerCpu(pid: number | undefined, phase: () => Promise<Phase>): Promise<Phase> {
+  const before = serverCpuNs(pid);
+  const p = await phase();
+  const after = serverCpuNs(pid);
+  const us = before !== null && after !== null && p.requests > 0 ? Math.round((after - before) / 1000 / p.requests) : null;
+  return { ...p, serverCpuUsPerRequest: us };
+}
 
 async function closedLoop(pool: RawPool, bodies: Buffer[], cfg: LoadConfig, checkUsable: boolean): Promise<Phase> {
   const lat: number[] = [];
@@ -268,14 +292,14 @@ async function main(): Promise<void> {
   const pool = await RawPool.open(url, cfg.connections);
   const check = cfg.mode === "card";
   await closedLoop(pool, wire.slice(0, cfg.warmup), { ...cfg, closedMs: 60_000 }, check);
-  const closed = await closedLoop(pool, wire.slice(cfg.warmup, cfg.warmup + cfg.closedMax), cfg, check);
+  const closed = await withServerCpu(cfg.serverPid, () => closedLoop(pool, wire.slice(cfg.warmup, cfg.warmup + cfg.closedMax), cfg, check));
   const openRounds: Phase[] = [];
   for (let r = 0; r < rounds; r++) {
     // Let both processes settle (GC debt, the WAL checkpoint after the closed loop's burst): the open loop
     // measures a steady 2,000/s, not the aftermath of saturation.
     await new Promise((resolve) => setTimeout(resolve, r === 0 ? 2000 : 500));
     const from = cfg.warmup + cfg.closedMax + r * openCount;
-    openRounds.push(await openLoop(pool, wire.slice(from, from + openCount), cfg, check));
+    openRounds.push(await withServerCpu(cfg.serverPid, () => openLoop(pool, wire.slice(from, from + openCount), cfg, check)));
   }
   pool.close();
   const open = [...openRounds].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(openRounds.length / 2)]!;

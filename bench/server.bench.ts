@@ -17,7 +17,7 @@ const CLOSED_MS = 5_000;
 const CLOSED_MAX = 12_000;
 const OPEN_RATE = 2_000;
 const OPEN_MS = 4_000;
-const OPEN_ROUNDS = 3;
+const OPEN_ROUNDS = 5;
 const WARMUP = 1_000;
 
 interface Phase {
@@ -29,6 +29,7 @@ interface Phase {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  serverCpuUsPerRequest?: number | null;
 }
 interface LoadResult {
   prepSeconds: number;
@@ -39,8 +40,8 @@ interface LoadResult {
 }
 
 
-function runLoad(url: string, mode: "card" | "bare"): Promise<LoadResult> {
-  const cfg = { url, mode, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, openRounds: OPEN_ROUNDS, warmup: WARMUP, facility: FACILITY };
+function runLoad(url: string, mode: "card" | "bare", serverPid: number | undefined): Promise<LoadResult> {
+  const cfg = { url, mode, serverPid, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, openRounds: OPEN_ROUNDS, warmup: WARMUP, facility: FACILITY };
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "server-load.ts"), JSON.stringify(cfg)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -59,7 +60,11 @@ function runLoad(url: string, mode: "card" | "bare"): Promise<LoadResult> {
 
 
 
-const fmt = (p: Phase) => `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""})`;
+const fmt = (p: Phase) =>
+  `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""}${p.serverCpuUsPerRequest ? `, server event loop ${p.serverCpuUsPerRequest} µs/request` : ""})`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+/** Median over the open-loop rounds of the server's event-loop CPU per request. */
+const openCpu = (r: LoadResult) => median(r.openRounds.map((p) => p.serverCpuUsPerRequest ?? NaN).filter((v) => !Number.isNaN(v)));
 
 export async function benchServer(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), "onshi-bench-"));
@@ -73,7 +78,7 @@ export async function benchServer(): Promise<Record<string, unknown>> {
     let card: LoadResult;
     let serverMemory;
     try {
-      card = await runLoad(server.url, "card");
+      card = await runLoad(server.url, "card", server.child.pid);
       serverMemory = processMemory(server.child.pid!);
     } finally {
       await stopProcess(server.child);
@@ -81,7 +86,7 @@ export async function benchServer(): Promise<Record<string, unknown>> {
     const bare = await startProcess(["--import", "tsx", join(ROOT, "bench", "server-bare.ts")], {}, /listening on (http:\/\/\S+)/);
     let ceiling: LoadResult;
     try {
-      ceiling = await runLoad(bare.url, "bare");
+      ceiling = await runLoad(bare.url, "bare", bare.child.pid);
     } finally {
       await stopProcess(bare.child);
     }
@@ -90,12 +95,15 @@ export async function benchServer(): Promise<Record<string, unknown>> {
     const p99s = (r: LoadResult) => r.openRounds.map((p) => p.p99Ms).join(" / ");
     console.log(`server/card path, open loop at ${OPEN_RATE}/s, median of ${OPEN_ROUNDS} rounds: ${fmt(card.open)} (p99 per round ${p99s(card)} ms)`);
     console.log(`server/bare express, closed loop: ${fmt(ceiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(ceiling.open)} (p99 per round ${p99s(ceiling)} ms)`);
+    const cpuRatio = Math.round((openCpu(card) / openCpu(ceiling)) * 100) / 100;
+    console.log(`server/event-loop CPU per request at ${OPEN_RATE}/s (median round): card path ${openCpu(card)} µs, bare express ${openCpu(ceiling)} µs, ratio ${cpuRatio}`);
     console.log(`server/ratio to ceiling ${ratio}; server RSS idle ${idle?.rssMiB} MiB, after load ${serverMemory?.rssMiB} MiB (peak ${serverMemory?.peakMiB} MiB)`);
     return {
       connections: CONNECTIONS,
       cardPath: card,
       bareExpress: ceiling,
       ratioToCeiling: ratio,
+      eventLoopCpuUsPerRequest: { cardPath: openCpu(card), bareExpress: openCpu(ceiling), ratio: cpuRatio },
       serverRss: { idle, afterLoad: serverMemory },
       target: { perSecond: 2000, p99Ms: 25, met: card.closed.perSecond >= 2000 && card.open.p99Ms <= 25 },
     };
