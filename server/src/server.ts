@@ -7,7 +7,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type express from "express";
 import {
   DEFAULT_HOST,
   DEFAULT_NONCE_TTL_MS,
@@ -20,7 +19,7 @@ import {
 import { openDatabase, type Durability, type SqliteDatabase } from "./db/database.js";
 import { Checkpointer } from "./db/checkpointer.js";
 import { GroupCommit } from "./db/group-commit.js";
-import { createApp } from "./http/app.js";
+import { createApp, type ApiListener } from "./http/app.js";
 import { OqsFolderInterface } from "./oqs/folder-interface.js";
 import { OqsProcessor } from "./oqs/oqs-processor.js";
 import type { CharacterCode } from "./oqs/xml-codec.js";
@@ -75,7 +74,8 @@ export interface ServerOptions {
 }
 
 export interface OnshiServer {
-  readonly app: express.Express;
+  /** The request listener (node http, supertest): the card path's two calls, and express behind them. */
+  readonly app: ApiListener;
   readonly context: ServerContext;
   readonly folders: OqsFolderInterface;
   readonly adminToken: string;

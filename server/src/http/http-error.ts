@@ -1,5 +1,5 @@
 /** JSON errors: { error: { code, message, issues? } }, the code from the one result-code table. */
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { z } from "zod";
 import { findMyNumberLikeField } from "../domain/my-number-guard.js";
 import { RESULT_CODES, type ResultCode } from "../domain/result-codes.js";
@@ -22,7 +22,7 @@ export class HttpError extends Error {
   }
 }
 
-export function sendError(res: Response, e: HttpError): void {
+export function sendError(res: ServerResponse, e: HttpError): void {
   if (res.headersSent) return;
   writeJson(res, e.status, { error: { code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } });
 }

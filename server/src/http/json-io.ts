@@ -8,7 +8,6 @@
  * Not kept: compressed bodies (a kiosk's 2 KB request gains nothing from gzip) — they are refused with 415.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { NextFunction, Request, Response } from "express";
 
 /** A body-reading failure, shaped like body-parser's so toHttpError maps it the same way. */
 export class BodyError extends Error {
@@ -54,7 +53,7 @@ export function isJsonRequest(req: IncomingMessage): boolean {
  * through untouched (req.body stays undefined, and the route decides whether that is a 415).
  */
 export function jsonBody(limit: number) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  return (req: IncomingMessage & { body?: unknown }, _res: ServerResponse, next: (err?: unknown) => void): void => {
     if (!hasBody(req)) return next();
     const media = jsonMediaType(req.headers["content-type"]);
     if (media === false) return next();
@@ -97,7 +96,7 @@ export function jsonBody(limit: number) {
 }
 
 /** Refusing a body early: stop reading it (what is left is drained by node, or the connection closes). */
-function fail(req: IncomingMessage, next: NextFunction, e: BodyError): void {
+function fail(req: IncomingMessage, next: (err?: unknown) => void, e: BodyError): void {
   req.resume();
   next(e);
 }
