@@ -216,10 +216,13 @@ async function openLoop(pool: RawPool, bodies: Buffer[], cfg: LoadConfig, checkU
     const due = start + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    // Late (the generator stalled): count from when it was due, so the stall shows. Early (waits under a
+    // millisecond are not slept): count from now, or a fast answer would read as negative.
+    const from = Math.max(due, performance.now());
     pending.push(
       pool.send(bodies[i]!).then(
         (r) => {
-          lat.push(performance.now() - due);
+          lat.push(performance.now() - from);
           if (r.status !== 200) errors++;
           else if (checkUsable && !usable(r.text)) notUsable++;
         },

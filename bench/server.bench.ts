@@ -1,6 +1,7 @@
 /**
  * Issue 3 benchmark: card-path confirmations per second and p50/p99 latency, against a bare express endpoint on
- * the same machine as the ceiling, and the server's RSS. The server and the load generator are separate
+ * the same machine as the ceiling (and bare node http, the floor under the card path, which skips express's
+ * router), and the server's RSS. The server and the load generator are separate
  * processes on loopback; nonces are fetched and signed before the clock starts (the card's RSA signature is
  * not the server's work). Target: ≥ 2,000 confirmations/s with p99 ≤ 25 ms on a 2-core machine.
  */
@@ -90,20 +91,31 @@ export async function benchServer(): Promise<Record<string, unknown>> {
     } finally {
       await stopProcess(bare.child);
     }
+    const node = await startProcess(["--import", "tsx", join(ROOT, "bench", "server-bare-node.ts")], {}, /listening on (http:\/\/\S+)/);
+    let nodeCeiling: LoadResult;
+    try {
+      nodeCeiling = await runLoad(node.url, "bare", node.child.pid);
+    } finally {
+      await stopProcess(node.child);
+    }
     const ratio = Math.round((card.closed.perSecond / ceiling.closed.perSecond) * 100) / 100;
+    const nodeRatio = Math.round((card.closed.perSecond / nodeCeiling.closed.perSecond) * 100) / 100;
     console.log(`server/card path, closed loop ${CONNECTIONS} connections: ${fmt(card.closed)}`);
     const p99s = (r: LoadResult) => r.openRounds.map((p) => p.p99Ms).join(" / ");
     console.log(`server/card path, open loop at ${OPEN_RATE}/s, median of ${OPEN_ROUNDS} rounds: ${fmt(card.open)} (p99 per round ${p99s(card)} ms)`);
     console.log(`server/bare express, closed loop: ${fmt(ceiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(ceiling.open)} (p99 per round ${p99s(ceiling)} ms)`);
+    console.log(`server/bare node http, closed loop: ${fmt(nodeCeiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(nodeCeiling.open)} (p99 per round ${p99s(nodeCeiling)} ms)`);
     const cpuRatio = Math.round((openCpu(card) / openCpu(ceiling)) * 100) / 100;
-    console.log(`server/event-loop CPU per request at ${OPEN_RATE}/s (median round): card path ${openCpu(card)} µs, bare express ${openCpu(ceiling)} µs, ratio ${cpuRatio}`);
-    console.log(`server/ratio to ceiling ${ratio}; server RSS idle ${idle?.rssMiB} MiB, after load ${serverMemory?.rssMiB} MiB (peak ${serverMemory?.peakMiB} MiB)`);
+    console.log(`server/event-loop CPU per request at ${OPEN_RATE}/s (median round): card path ${openCpu(card)} µs, bare express ${openCpu(ceiling)} µs (ratio ${cpuRatio}), bare node http ${openCpu(nodeCeiling)} µs`);
+    console.log(`server/closed-loop ratio to the bare-express ceiling ${ratio} (the card path skips express's router, so it can pass 1), to bare node http ${nodeRatio}; server RSS idle ${idle?.rssMiB} MiB, after load ${serverMemory?.rssMiB} MiB (peak ${serverMemory?.peakMiB} MiB)`);
     return {
       connections: CONNECTIONS,
       cardPath: card,
       bareExpress: ceiling,
+      bareNodeHttp: nodeCeiling,
       ratioToCeiling: ratio,
-      eventLoopCpuUsPerRequest: { cardPath: openCpu(card), bareExpress: openCpu(ceiling), ratio: cpuRatio },
+      ratioToNodeHttp: nodeRatio,
+      eventLoopCpuUsPerRequest: { cardPath: openCpu(card), bareExpress: openCpu(ceiling), ratio: cpuRatio, bareNodeHttp: openCpu(nodeCeiling) },
       serverRss: { idle, afterLoad: serverMemory },
       target: { perSecond: 2000, p99Ms: 25, met: card.closed.perSecond >= 2000 && card.open.p99Ms <= 25 },
     };
