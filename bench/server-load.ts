@@ -218,7 +218,7 @@ async function openLoop(pool: RawPool, bodies: Buffer[], cfg: LoadConfig, checkU
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     // Late (the generator stalled): count from when it was due, so the stall shows. Early (waits under a
     // millisecond are not slept): count from now, or a fast answer would read as negative.
-    const from = Math.max(due, performance.now());
+    const from = Math.min(due, performance.now());
     pending.push(
       pool.send(bodies[i]!).then(
         (r) => {
