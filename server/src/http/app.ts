@@ -25,7 +25,7 @@ import { ROUTES } from "./route-specs.js";
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** What the card-path handlers use: node's request with the parsed body, node's response — nothing of express. */
-type BodyRequest = IncomingMessage & { body?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON as parsed, checked by zod
+type BodyRequest = IncomingMessage & { body?: any }; // the JSON as parsed (any, as express types it); zod checks it
 type HotHandler = (req: BodyRequest, res: ServerResponse) => Promise<void>;
 
 function send<S extends z.ZodType>(res: ServerResponse, schema: S, body: z.input<S>, status = 200): void {
