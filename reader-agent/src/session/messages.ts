@@ -3,7 +3,7 @@
  * code what happened and the way forward. Exact texts of real readers are not public (REFERENCE.md §1 [I]);
  * these follow the insurers' leaflets.
  */
-import type { ConsentItem, LocalizedText, SessionError, SessionErrorCode, SessionPhase } from "./session-view.js";
+import type { ConsentItem, LocalizedText, SessionError, SessionErrorCode, SessionPhase, VerificationMethod } from "./session-view.js";
 
 const t = (ja: string, en: string): LocalizedText => ({ ja, en });
 
@@ -20,6 +20,19 @@ export const PROMPTS: Record<SessionPhase, LocalizedText> = {
   error: t("受付できませんでした。受付窓口にお声がけください", "Reception could not be completed. Please speak to the reception staff"),
   aborted: t("受付を中止しました", "Reception stopped"),
 };
+
+const PATIENT_METHOD_NAMES = { face: t("顔認証", "face recognition"), pin: t("暗証番号", "PIN") } as const;
+
+/**
+ * The choose-method prompt naming only what this card can still use: a locked PIN or a withdrawn face is not
+ * offered. 目視 is the staff's to start, so the patient's prompt names it only when nothing else is left.
+ */
+export function choosePrompt(methods: readonly VerificationMethod[]): LocalizedText {
+  const names = methods.flatMap((m) => (m === "face" || m === "pin" ? [PATIENT_METHOD_NAMES[m]] : []));
+  if (names.length === 2) return PROMPTS["choose-method"];
+  if (names.length === 1) return t(`本人確認の方法を選んでください（${names[0]!.ja}）`, `Confirm it is you with ${names[0]!.en}`);
+  return t("係員がカードの写真で確認します。受付窓口にお声がけください", "A staff member will check your card photo. Please speak to the reception staff");
+}
 
 /** `done`, but the result is not usable (無効, 資格情報なし, 複数該当): the patient goes to the counter. */
 export const DONE_NOT_USABLE_PROMPT = t(
@@ -82,7 +95,7 @@ const ERRORS: Record<SessionErrorCode, ErrorText> = {
   "staff-pin-wrong": { text: t("職員用暗証番号が違います", "Wrong staff PIN"), next: t("職員用暗証番号を確認してください", "Check the staff PIN") },
   "staff-pin-locked": {
     text: t("職員用暗証番号は一時的にロックされています", "The staff PIN is locked for now"),
-    next: t("続けて間違えたため、5分ほど待ってから入力してください", "Too many wrong staff PINs: wait about 5 minutes, then try again"),
+    next: t("続けて間違えたため、しばらく待ってから入力してください", "Too many wrong staff PINs: wait a few minutes, then try again"),
   },
   "staff-not-configured": { text: t("目視確認は設定されていません", "Visual check is not configured"), next: ASK_STAFF },
   "match-number-b-wrong": { text: t("照合番号Bが違います", "Wrong 照合番号B"), next: t("券面の生年月日・有効期限・セキュリティコードを確認してください", "Check birth date, expiry year and security code on the card") },
@@ -139,6 +152,15 @@ export function sessionError(code: SessionErrorCode, extra: { serverCode?: strin
     next: e.next,
     retryable: extra.retryable ?? e.retryable ?? false,
     ...(extra.serverCode ? { serverCode: extra.serverCode } : {}),
+  };
+}
+
+/** staff-pin-locked with how long is left (whole minutes, at least 1): the lock's length is configurable. */
+export function staffPinLockedError(retryAfterMs: number): SessionError {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return {
+    ...sessionError("staff-pin-locked"),
+    next: t(`続けて間違えたため、あと約${minutes}分待ってから入力してください`, `Too many wrong staff PINs: wait about ${minutes} minute${minutes === 1 ? "" : "s"}, then try again`),
   };
 }
 

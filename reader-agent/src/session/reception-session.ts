@@ -23,7 +23,7 @@ import { FaceError, type FaceDecision, type FaceVerifier, type ReferenceFace } f
 import { QualificationServerError, type QualificationClient, type QualificationResult, type ReaderDevice } from "../qualification/qualification-client.js";
 import { CardRemovedError, NoCardError, UnknownReaderError, type ReaderTransport } from "../transport/reader-transport.js";
 import { TypedEmitter } from "../transport/typed-emitter.js";
-import { CONSENT_ITEM_LABELS, DONE_NOT_USABLE_PROMPT, PROMPTS, sessionError } from "./messages.js";
+import { choosePrompt, CONSENT_ITEM_LABELS, DONE_NOT_USABLE_PROMPT, PROMPTS, sessionError, staffPinLockedError } from "./messages.js";
 import { dispositionOf, summarizeQualification } from "./qualification-summary.js";
 import { StaffPinGuard, type StaffPinLockOptions } from "./staff-pin-guard.js";
 import type {
@@ -907,6 +907,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
     const check = this.#staffPinGuard.check(given);
     if (check.ok) return undefined;
     this.#log(check.code, check.retryAfterMs === null ? undefined : { retryAfterMs: check.retryAfterMs });
+    if (check.code === "staff-pin-locked" && check.retryAfterMs !== null) return { ok: false, error: staffPinLockedError(check.retryAfterMs), session: this.#view };
     return this.#refused(check.code);
   }
 
@@ -936,15 +937,21 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
       lastDistance: face.lastDistance,
       lastMs: face.lastMs,
     };
+    const methods = CHOOSING.has(this.#phase) ? this.#methods() : [];
     return {
       sessionId: this.#sessionId,
       reader: this.reader,
       seq: this.#nextSeq(),
       phase: this.#phase,
-      prompt: this.#phase === "done" && this.#result && !this.#result.usable ? DONE_NOT_USABLE_PROMPT : PROMPTS[this.#phase],
+      prompt:
+        this.#phase === "done" && this.#result && !this.#result.usable
+          ? DONE_NOT_USABLE_PROMPT
+          : this.#phase === "choose-method"
+            ? choosePrompt(methods)
+            : PROMPTS[this.#phase],
       busy: this.#busy,
       card: this.#card,
-      methods: CHOOSING.has(this.#phase) ? this.#methods() : [],
+      methods,
       method: this.#method,
       pin: this.#pin,
       face: faceView,

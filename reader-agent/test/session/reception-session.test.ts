@@ -146,6 +146,10 @@ describe("PIN path", () => {
     expect(v.pin).toEqual({ state: "locked", triesLeft: 0, maxTries: 3 });
     expect(v.methods).toEqual(["face", "visual"]);
     expect(v.error?.code).toBe("pin-locked");
+    // The prompt names what is left, not the locked PIN.
+    expect(v.prompt.ja).toContain("顔認証");
+    expect(v.prompt.ja).not.toContain("暗証番号");
+    expect(v.prompt.en).not.toContain("PIN");
   });
 
   it("a 顔認証マイナンバーカード (no PIN set) says so instead of 'locked'", async () => {
@@ -155,6 +159,7 @@ describe("PIN path", () => {
     expect(v.pin?.state).toBe("not-set");
     expect(v.error?.code).toBe("pin-not-set");
     expect(v.methods).toEqual(["face", "visual"]);
+    expect(v.prompt.ja).not.toContain("暗証番号");
   });
 });
 
@@ -276,7 +281,9 @@ describe("目視 (visual check by staff)", () => {
     const stillLocked = await h.session().staffVisual(STAFF_PIN);
     expect(stillLocked).toMatchObject({ ok: false, error: { code: "staff-pin-locked" } });
     if (stillLocked.ok) throw new Error("expected the staff PIN to be locked");
-    expect(stillLocked.error.next.ja).toContain("5分");
+    // The lock here is ~450 ms: the way forward says what is left, rounded up to a minute, not a fixed five.
+    expect(stillLocked.error.next.ja).toContain("あと約1分");
+    expect(stillLocked.error.next.en).toContain("about 1 minute,");
     await new Promise((r) => setTimeout(r, 450));
     expect((await h.session().staffVisual(STAFF_PIN)).ok).toBe(true);
     expect((await h.waitFor("consent")).method).toBe("visual");
