@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import type { SmartCard } from "@onshi-sim/reader-agent/card/smart-card.js";
 import { attr, contains, enterPin, heading, screen, see } from "../support/page.js";
 import { chromiumAvailable, READER, STAFF_PIN, startStack, type Stack } from "../support/stack.js";
 
@@ -94,6 +95,42 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await screen(page, "done");
     await stack.remove();
     await screen(page, "place-card");
+  });
+
+  it("a card that is not a My Number Card, and one that cannot be read, each get their screen and the way forward", async () => {
+    const card = (transmit: (c: Uint8Array) => Uint8Array): SmartCard => ({ atr: Uint8Array.of(0x3b, 0x00), powerOn() {}, powerOff() {}, reset() {}, transmit });
+    stack.memory.insert(card(() => Uint8Array.of(0x6a, 0x82)), READER); // SELECT JPKI refused: some other IC card
+    await screen(page, "error");
+    await attr(page.locator("[data-screen=error]"), "data-error-code", "not-my-number-card");
+    await heading(page, "マイナンバーカードではありません");
+    await stack.remove();
+    await screen(page, "place-card");
+
+    stack.memory.insert(card((c) => (c[1] === 0xb0 ? Uint8Array.of(0x6f, 0x00) : Uint8Array.of(0x90, 0x00))), READER); // READ BINARY fails
+    await screen(page, "error");
+    await attr(page.locator("[data-screen=error]"), "data-error-code", "read-error");
+    await heading(page, "読み取りに失敗しました");
+    await see(page, "カードリーダーの中央に置いてください");
+    await stack.remove();
+    await screen(page, "place-card");
+  });
+
+  it("N101: a certificate that expires within 3 months still confirms, and 受付完了 says to renew it", async () => {
+    stack.settings.update({ simulationDate: "20261201" }); // cert-expiring-soon's certificate ends 2027-01-31
+    try {
+      await stack.insert("cert-expiring-soon");
+      await screen(page, "choose-method");
+      await page.locator('[data-method="pin"]').click();
+      await enterPin(page, "1234");
+      await screen(page, "consent");
+      await page.locator('[data-consent="all"]').click();
+      await screen(page, "done");
+      await see(page, "電子証明書の有効期限が近づいています");
+      await stack.remove();
+      await screen(page, "place-card");
+    } finally {
+      stack.settings.update({ simulationDate: null });
+    }
   });
 
   it("資格無効: the server has P0001 lose the qualification", async () => {
