@@ -319,7 +319,8 @@ export function createApp(ctx: ServerContext): ApiListener {
    * guard, no admin or XML prefix, the JSON body, the route, the error handler.
    */
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    const handler = req.method === "POST" ? hot[req.url as keyof typeof hot] : undefined;
+    const url = req.url ?? "";
+    const handler = req.method === "POST" && Object.hasOwn(hot, url) ? hot[url as keyof typeof hot] : undefined;
     if (!handler) {
       app(req, res);
       return;
