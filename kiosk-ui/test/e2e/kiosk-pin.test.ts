@@ -115,17 +115,20 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await screen(page, "place-card");
   });
 
-  it("N101: a certificate that expires within 3 months still confirms, and 受付完了 says to renew it", async () => {
-    stack.settings.update({ simulationDate: "20261201" }); // cert-expiring-soon's certificate ends 2027-01-31
+  it.each([
+    ["N101", "cert-expiring-soon", "電子証明書の有効期限が近づいています"], // its certificate ends 2027-01-31
+    ["N102", "cert-expired", "電子証明書の有効期限が切れています"], // ended 2026-09-30: inside the 3-month grace
+  ])("%s: %s still confirms, and 受付完了 says to renew the certificate", async (_code, cardId, notice) => {
+    stack.settings.update({ simulationDate: "20261201" });
     try {
-      await stack.insert("cert-expiring-soon");
+      await stack.insert(cardId);
       await screen(page, "choose-method");
       await page.locator('[data-method="pin"]').click();
       await enterPin(page, "1234");
       await screen(page, "consent");
       await page.locator('[data-consent="all"]').click();
       await screen(page, "done");
-      await see(page, "電子証明書の有効期限が近づいています");
+      await see(page, notice);
       await stack.remove();
       await screen(page, "place-card");
     } finally {
