@@ -5,7 +5,7 @@
  * requests share one commit instead of paying for one each.
  *
  * It also keeps the WAL from growing without end. Under a steady stream of commits a PASSIVE checkpoint never
- * catches up (new frames land while it copies), so the WAL only grows — 20 MB/s at 2,000 lookups/s — until
+ * catches up (new frames land while it copies), so the WAL only grows — ~16 MB/s at 2,000 lookups/s — until
  * SQLite's own checkpoint fires inside a commit on the event loop. So every `checkpointEveryMs` at most, the
  * Checkpointer's worker copies the WAL back and then, with commits held (the event loop is not), copies what was
  * written meanwhile; with nothing written in between, the commit after that starts the WAL over.
@@ -32,9 +32,8 @@ export interface GroupCommitOptions {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
-  /** Commits are held for the second pass of a checkpoint. */
-  private checkpointing = false;
-  private checkpointRunning = false;
+  /** idle; "bulk": the first pass runs, commits go on; "holding": the second pass runs, commits wait for it. */
+  private checkpointPass: "idle" | "bulk" | "holding" = "idle";
   private lastCheckpointMs = performance.now();
 
   constructor(
@@ -50,7 +49,7 @@ export class GroupCommit {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.checkpointing || this.queue.length === 0) return;
+    if (this.scheduled || this.checkpointPass === "holding" || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
   }
@@ -84,19 +83,16 @@ export class GroupCommit {
    */
   private maybeCheckpoint(): void {
     const { checkpoint, checkpointEveryMs = 2000 } = this.options;
-    const now = performance.now();
-    if (!checkpoint || this.checkpointRunning || now - this.lastCheckpointMs < checkpointEveryMs) return;
-    this.lastCheckpointMs = now;
-    this.checkpointRunning = true;
+    if (!checkpoint || this.checkpointPass !== "idle" || performance.now() - this.lastCheckpointMs < checkpointEveryMs) return;
+    this.checkpointPass = "bulk";
     checkpoint()
       .then(() => {
-        this.checkpointing = true;
+        this.checkpointPass = "holding";
         return checkpoint();
       })
       .catch(() => null)
       .finally(() => {
-        this.checkpointing = false;
-        this.checkpointRunning = false;
+        this.checkpointPass = "idle";
         this.lastCheckpointMs = performance.now();
         this.schedule();
       });

@@ -318,7 +318,7 @@ export function createApp(ctx: ServerContext): ApiListener {
    * the p99 of the 2,000/s target. What express would have done for these two URLs is exactly this: no query to
    * guard, no admin or XML prefix, the JSON body, the route, the error handler.
    */
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? "";
     const handler = req.method === "POST" && Object.hasOwn(hot, url) ? hot[url as keyof typeof hot] : undefined;
     if (!handler) {
@@ -331,11 +331,10 @@ export function createApp(ctx: ServerContext): ApiListener {
       handler(req, res).catch(fail);
     });
   };
-  return Object.assign(listener, { express: app });
 }
 
-/** The server's request listener, and the express app behind it. */
-export type ApiListener = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly express: express.Express };
+/** The server's request listener: the card path's two calls directly, everything else through express. */
+export type ApiListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface BodyParserError {
   type?: string;
