@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
+import { percentile } from "./stats.js";
 
 /** What the card does after the PIN: PKCS#1 v1.5 over the SHA-256 DigestInfo of the nonce bytes (plain JS: runs in a worker). */
 const SIGNER = `
@@ -150,12 +151,11 @@ class RawPool {
   }
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 function summarize(lat: number[], errors: number, notUsable: number, seconds: number): Phase {
   const s = [...lat].sort((a, b) => a - b);
   const round = (v: number) => Math.round(v * 1000) / 1000;
-  return { requests: lat.length, errors, notUsable, seconds: round(seconds), perSecond: Math.round(lat.length / seconds), p50Ms: round(pct(s, 50)), p99Ms: round(pct(s, 99)), maxMs: round(s[s.length - 1] ?? NaN) };
+  return { requests: lat.length, errors, notUsable, seconds: round(seconds), perSecond: Math.round(lat.length / seconds), p50Ms: round(percentile(s, 50)), p99Ms: round(percentile(s, 99)), maxMs: round(s[s.length - 1] ?? NaN) };
 }
 
 const usable = (text: string) => text.includes('"usable":true');

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { processMemory, ROOT, startProcess, stopProcess } from "./processes.js";
+import { summarize } from "./stats.js";
 
 const FACILITY = "1311234567";
 const CONNECTIONS = 16;
@@ -40,7 +41,6 @@ interface LoadResult {
   openRounds: Phase[];
 }
 
-
 function runLoad(url: string, mode: "card" | "bare", serverPid: number | undefined): Promise<LoadResult> {
   const cfg = { url, mode, serverPid, connections: CONNECTIONS, closedMs: CLOSED_MS, closedMax: CLOSED_MAX, openRate: OPEN_RATE, openMs: OPEN_MS, openRounds: OPEN_ROUNDS, warmup: WARMUP, facility: FACILITY };
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "server-load.ts"), JSON.stringify(cfg)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
@@ -59,13 +59,22 @@ function runLoad(url: string, mode: "card" | "bare", serverPid: number | undefin
   });
 }
 
-
-
 const fmt = (p: Phase) =>
   `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""}${p.serverCpuUsPerRequest ? `, server event loop ${p.serverCpuUsPerRequest} µs/request` : ""})`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 /** Median over the open-loop rounds of the server's event-loop CPU per request. */
-const openCpu = (r: LoadResult) => median(r.openRounds.map((p) => p.serverCpuUsPerRequest ?? NaN).filter((v) => !Number.isNaN(v)));
+const openCpu = (r: LoadResult) => summarize(r.openRounds.map((p) => p.serverCpuUsPerRequest ?? NaN).filter((v) => !Number.isNaN(v))).median;
+
+const ratioOf = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+/** A ceiling server (a script in bench/ printing "listening on <url>") under the same load as the card path. */
+async function ceilingLoad(script: string): Promise<LoadResult> {
+  const { child, url } = await startProcess(["--import", "tsx", join(ROOT, "bench", script)], {}, /listening on (http:\/\/\S+)/);
+  try {
+    return await runLoad(url, "bare", child.pid);
+  } finally {
+    await stopProcess(child);
+  }
+}
 
 export async function benchServer(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), "onshi-bench-"));
@@ -84,28 +93,16 @@ export async function benchServer(): Promise<Record<string, unknown>> {
     } finally {
       await stopProcess(server.child);
     }
-    const bare = await startProcess(["--import", "tsx", join(ROOT, "bench", "server-bare.ts")], {}, /listening on (http:\/\/\S+)/);
-    let ceiling: LoadResult;
-    try {
-      ceiling = await runLoad(bare.url, "bare", bare.child.pid);
-    } finally {
-      await stopProcess(bare.child);
-    }
-    const node = await startProcess(["--import", "tsx", join(ROOT, "bench", "server-bare-node.ts")], {}, /listening on (http:\/\/\S+)/);
-    let nodeCeiling: LoadResult;
-    try {
-      nodeCeiling = await runLoad(node.url, "bare", node.child.pid);
-    } finally {
-      await stopProcess(node.child);
-    }
-    const ratio = Math.round((card.closed.perSecond / ceiling.closed.perSecond) * 100) / 100;
-    const nodeRatio = Math.round((card.closed.perSecond / nodeCeiling.closed.perSecond) * 100) / 100;
+    const ceiling = await ceilingLoad("server-bare.ts");
+    const nodeCeiling = await ceilingLoad("server-bare-node.ts");
+    const ratio = ratioOf(card.closed.perSecond, ceiling.closed.perSecond);
+    const nodeRatio = ratioOf(card.closed.perSecond, nodeCeiling.closed.perSecond);
     console.log(`server/card path, closed loop ${CONNECTIONS} connections: ${fmt(card.closed)}`);
     const p99s = (r: LoadResult) => r.openRounds.map((p) => p.p99Ms).join(" / ");
     console.log(`server/card path, open loop at ${OPEN_RATE}/s, median of ${OPEN_ROUNDS} rounds: ${fmt(card.open)} (p99 per round ${p99s(card)} ms)`);
     console.log(`server/bare express, closed loop: ${fmt(ceiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(ceiling.open)} (p99 per round ${p99s(ceiling)} ms)`);
     console.log(`server/bare node http, closed loop: ${fmt(nodeCeiling.closed)}; open loop at ${OPEN_RATE}/s: ${fmt(nodeCeiling.open)} (p99 per round ${p99s(nodeCeiling)} ms)`);
-    const cpuRatio = Math.round((openCpu(card) / openCpu(ceiling)) * 100) / 100;
+    const cpuRatio = ratioOf(openCpu(card), openCpu(ceiling));
     console.log(`server/event-loop CPU per request at ${OPEN_RATE}/s (median round): card path ${openCpu(card)} µs, bare express ${openCpu(ceiling)} µs (ratio ${cpuRatio}), bare node http ${openCpu(nodeCeiling)} µs`);
     console.log(`server/closed-loop ratio to the bare-express ceiling ${ratio} (the card path skips express's router, so it can pass 1), to bare node http ${nodeRatio}; server RSS idle ${idle?.rssMiB} MiB, after load ${serverMemory?.rssMiB} MiB (peak ${serverMemory?.peakMiB} MiB)`);
     return {
