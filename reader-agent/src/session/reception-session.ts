@@ -191,7 +191,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
     let seq = 0;
     this.#nextSeq = deps.nextSeq ?? (() => ++seq);
     this.#startedAt = this.#now();
-    this.#staffPinGuard = deps.staffPinGuard ?? (deps.staffPin ? new StaffPinGuard(deps.staffPin, deps.options?.staffPinLock) : undefined);
+    this.#staffPinGuard = deps.staffPinGuard ?? StaffPinGuard.forPin(deps.staffPin, deps.options?.staffPinLock);
     this.#view = this.#buildView();
   }
 
@@ -906,17 +906,20 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
     if (!this.#deps.staffPin || !this.#staffPinGuard) return this.#refused("staff-not-configured");
     const check = this.#staffPinGuard.check(given);
     if (check.ok) return undefined;
-    this.#log(check.code, check.retryAfterMs === null ? undefined : { retryAfterMs: check.retryAfterMs });
-    if (check.code === "staff-pin-locked" && check.retryAfterMs !== null) return { ok: false, error: staffPinLockedError(check.retryAfterMs), session: this.#view };
-    return this.#refused(check.code);
+    if (check.code === "staff-pin-wrong") {
+      this.#log(check.code);
+      return this.#refused(check.code);
+    }
+    this.#log(check.code, { retryAfterMs: check.retryAfterMs });
+    return this.#refused(staffPinLockedError(check.retryAfterMs));
   }
 
   #accepted(): CommandResult {
     return { ok: true, session: this.#view };
   }
 
-  #refused(code: SessionErrorCode): CommandResult {
-    return { ok: false, error: sessionError(code), session: this.#view };
+  #refused(error: SessionErrorCode | SessionError): CommandResult {
+    return { ok: false, error: typeof error === "string" ? sessionError(error) : error, session: this.#view };
   }
 
   #emit(): void {

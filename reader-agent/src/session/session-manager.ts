@@ -63,7 +63,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
   constructor(transports: readonly ReaderTransport[], template: SessionTemplate, options: SessionManagerOptions = {}) {
     super();
     // One staff-PIN guard for every reader: a new card (new session) must not reset the count of wrong staff PINs.
-    this.#template = template.staffPin && !template.staffPinGuard ? { ...template, staffPinGuard: new StaffPinGuard(template.staffPin, template.options?.staffPinLock) } : template;
+    this.#template = { ...template, staffPinGuard: template.staffPinGuard ?? StaffPinGuard.forPin(template.staffPin, template.options?.staffPinLock) };
     this.#recoveryIntervalMs = options.recoveryIntervalMs ?? 1000;
     for (const transport of transports) this.#attach(transport);
   }

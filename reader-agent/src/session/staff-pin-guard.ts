@@ -13,7 +13,10 @@ export interface StaffPinLockOptions {
   readonly lockMs?: number;
 }
 
-export type StaffPinCheck = { readonly ok: true } | { readonly ok: false; readonly code: "staff-pin-wrong" | "staff-pin-locked"; readonly retryAfterMs: number | null };
+export type StaffPinCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: "staff-pin-wrong"; readonly retryAfterMs: null }
+  | { readonly ok: false; readonly code: "staff-pin-locked"; readonly retryAfterMs: number };
 
 export class StaffPinGuard {
   readonly #pin: Buffer;
@@ -28,6 +31,11 @@ export class StaffPinGuard {
     this.#maxFailures = options.maxFailures ?? 5;
     this.#lockMs = options.lockMs ?? 5 * 60_000;
     this.#now = now;
+  }
+
+  /** The guard for a configured staff PIN; none when 目視 is not configured. */
+  static forPin(pin: string | undefined, options?: StaffPinLockOptions): StaffPinGuard | undefined {
+    return pin ? new StaffPinGuard(pin, options) : undefined;
   }
 
   check(given: string): StaffPinCheck {
