@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { SmartCard } from "@onshi-sim/reader-agent/card/smart-card.js";
-import { attr, contains, enterPin, heading, screen, see } from "../support/page.js";
+import { attr, confirmWithPin, contains, enterPin, heading, screen, see } from "../support/page.js";
 import { chromiumAvailable, READER, STAFF_PIN, startStack, type Stack } from "../support/stack.js";
 
 const run = chromiumAvailable();
@@ -97,20 +97,18 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await screen(page, "place-card");
   });
 
-  it("a card that is not a My Number Card, and one that cannot be read, each get their screen and the way forward", async () => {
-    const card = (transmit: (c: Uint8Array) => Uint8Array): SmartCard => ({ atr: Uint8Array.of(0x3b, 0x00), powerOn() {}, powerOff() {}, reset() {}, transmit });
-    stack.memory.insert(card(() => Uint8Array.of(0x6a, 0x82)), READER); // SELECT JPKI refused: some other IC card
+  it.each([
+    // SELECT JPKI refused: some other IC card.
+    ["not-my-number-card", "マイナンバーカードではありません", null, () => Uint8Array.of(0x6a, 0x82)],
+    // READ BINARY fails.
+    ["read-error", "読み取りに失敗しました", "カードリーダーの中央に置いてください", (c: Uint8Array) => (c[1] === 0xb0 ? Uint8Array.of(0x6f, 0x00) : Uint8Array.of(0x90, 0x00))],
+  ] as const)("%s: its screen and the way forward", async (code, title, next, transmit) => {
+    const card: SmartCard = { atr: Uint8Array.of(0x3b, 0x00), powerOn() {}, powerOff() {}, reset() {}, transmit };
+    stack.memory.insert(card, READER);
     await screen(page, "error");
-    await attr(page.locator("[data-screen=error]"), "data-error-code", "not-my-number-card");
-    await heading(page, "マイナンバーカードではありません");
-    await stack.remove();
-    await screen(page, "place-card");
-
-    stack.memory.insert(card((c) => (c[1] === 0xb0 ? Uint8Array.of(0x6f, 0x00) : Uint8Array.of(0x90, 0x00))), READER); // READ BINARY fails
-    await screen(page, "error");
-    await attr(page.locator("[data-screen=error]"), "data-error-code", "read-error");
-    await heading(page, "読み取りに失敗しました");
-    await see(page, "カードリーダーの中央に置いてください");
+    await attr(page.locator("[data-screen=error]"), "data-error-code", code);
+    await heading(page, title);
+    if (next) await see(page, next);
     await stack.remove();
     await screen(page, "place-card");
   });
@@ -122,9 +120,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     stack.settings.update({ simulationDate: "20261201" });
     try {
       await stack.insert(cardId);
-      await screen(page, "choose-method");
-      await page.locator('[data-method="pin"]').click();
-      await enterPin(page, "1234");
+      await confirmWithPin(page, "1234");
       await screen(page, "consent");
       await page.locator('[data-consent="all"]').click();
       await screen(page, "done");
@@ -140,9 +136,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await stack.admin("POST", "/api/admin/persons/P0001/actions", { action: "lose-qualification", reasonOfLoss: "99" });
     try {
       await stack.insert("yamada-taro");
-      await screen(page, "choose-method");
-      await page.locator('[data-method="pin"]').click();
-      await enterPin(page, "1234");
+      await confirmWithPin(page, "1234");
       await screen(page, "not-usable");
       await attr(page.locator("[data-screen=not-usable]"), "data-error-code", "qualification-invalid");
       await heading(page, "資格無効");
@@ -179,9 +173,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await stack.admin("POST", "/api/admin/faults", { kind: "maintenance" });
     try {
       await stack.insert("yamada-taro");
-      await screen(page, "choose-method");
-      await page.locator('[data-method="pin"]').click();
-      await enterPin(page, "1234");
+      await confirmWithPin(page, "1234");
       await screen(page, "error");
       await attr(page.locator("[data-screen=error]"), "data-error-code", "server-down");
       await see(page, "資格確認書");
@@ -205,9 +197,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await quick.reload();
     await screen(quick, "place-card");
     await stack.insert("yamada-taro");
-    await screen(quick, "choose-method");
-    await quick.locator('[data-method="pin"]').click();
-    await enterPin(quick, "1234");
+    await confirmWithPin(quick, "1234");
     await screen(quick, "consent");
     await quick.locator('[data-consent="all"]').click();
     await screen(quick, "done");

@@ -40,3 +40,10 @@ export async function enterPin(page: Page, pin: string): Promise<void> {
   for (const d of pin) await page.getByRole("button", { name: d, exact: true }).click();
   await page.getByRole("button", { name: "確定" }).click();
 }
+
+/** From the method screen: 暗証番号, then the PIN. */
+export async function confirmWithPin(page: Page, pin: string): Promise<void> {
+  await screen(page, "choose-method");
+  await page.locator('[data-method="pin"]').click();
+  await enterPin(page, pin);
+}
