@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_HOST, DEFAULT_PORT, serverDataDir } from "./config.js";
+import { DataFolderInUseError } from "./lock/data-folder-lock.js";
 import { SeedError } from "./seed/seed-loader.js";
 import { createServer } from "./server.js";
 
@@ -39,7 +40,6 @@ async function main(): Promise<void> {
     console.error(`onshi-sim server: admin token (${tokenSource}): ${server.adminToken}`);
     console.error(`onshi-sim server: database ${server.dbPath}; OQS folders ${join(dataDir, "oqs")}; API docs ${url}/api/docs`);
   }
-  console.log(`onshi-sim server listening on ${url}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -52,13 +52,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Only now: a supervisor may send SIGTERM the moment it reads this line.
+  console.log(`onshi-sim server listening on ${url}`);
 }
 
 // A stray rejection is logged, not fatal: one bad request must not take the server down.
 process.on("unhandledRejection", (e) => console.error(`onshi-sim server: unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
 
 main().catch((e: unknown) => {
+  // What the user can fix gets its message (which says how), not a stack trace.
   if (e instanceof SeedError) console.error(e.message);
+  else if (e instanceof DataFolderInUseError) console.error(`onshi-sim server: ${e.message}`);
   else console.error(`onshi-sim server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(1);
 });

@@ -20,6 +20,8 @@ import { openDatabase, type Durability, type SqliteDatabase } from "./db/databas
 import { Checkpointer } from "./db/checkpointer.js";
 import { GroupCommit } from "./db/group-commit.js";
 import { createApp, type ApiListener } from "./http/app.js";
+import { lockDataFolder } from "./lock/data-folder-lock.js";
+import type { PidLock } from "./lock/pid-lock.js";
 import { OqsFolderInterface } from "./oqs/folder-interface.js";
 import { OqsProcessor } from "./oqs/oqs-processor.js";
 import type { CharacterCode } from "./oqs/xml-codec.js";
@@ -107,6 +109,21 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
   const dbPath = options.dbPath ?? join(dataDir, "onshi.sqlite");
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.error(`onshi-sim server: ${line}`));
+  // A server that keeps anything in its data folder (the database, the OQS folders) owns it: taken before
+  // the first file is touched, so a second server changes nothing before it is refused.
+  const folderLock: PidLock | null = dbPath !== ":memory:" || (options.watchFolders ?? true) ? lockDataFolder(dataDir) : null;
+  try {
+    return await startServer(options, { dataDir, dbPath, now, log, folderLock });
+  } catch (e) {
+    folderLock?.release();
+    throw e;
+  }
+}
+
+async function startServer(
+  options: ServerOptions,
+  { dataDir, dbPath, now, log, folderLock }: { dataDir: string; dbPath: string; now: () => Date; log: (line: string) => void; folderLock: PidLock | null },
+): Promise<OnshiServer> {
   const adminToken = resolveAdminToken(dataDir, options.adminToken, dbPath !== ":memory:");
   const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
@@ -212,7 +229,10 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
         server.listen(port, host, () => {
           servers.push(server);
           const addr = server.address() as AddressInfo;
-          resolve({ url: `http://${host}:${addr.port}`, port: addr.port, server });
+          const url = `http://${host}:${addr.port}`;
+          // A second server refused on this folder names where this one answers.
+          if (servers.length === 1) folderLock?.update({ url });
+          resolve({ url, port: addr.port, server });
         });
       });
     },
@@ -232,6 +252,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
       );
       db.pragma("wal_checkpoint(TRUNCATE)");
       db.close();
+      folderLock?.release();
     },
   };
 }
