@@ -1,11 +1,12 @@
 /**
  * `npm run server` (`tsx src/main.ts`): the mock オンライン資格確認等システム on 127.0.0.1:8741.
- * Flags: --reseed (reload the seed into the database), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
+ * Flags: --reseed (reload the seed into the database; a damaged database file is moved aside first), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
  * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_DB_SYNC (normal|full).
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_HOST, DEFAULT_PORT, serverDataDir } from "./config.js";
+import { DatabaseDamagedError } from "./db/database.js";
 import { DataFolderInUseError } from "./lock/data-folder-lock.js";
 import { SeedError } from "./seed/seed-loader.js";
 import { createServer } from "./server.js";
@@ -62,7 +63,7 @@ process.on("unhandledRejection", (e) => console.error(`onshi-sim server: unhandl
 main().catch((e: unknown) => {
   // What the user can fix gets its message (which says how), not a stack trace.
   if (e instanceof SeedError) console.error(e.message);
-  else if (e instanceof DataFolderInUseError) console.error(`onshi-sim server: ${e.message}`);
+  else if (e instanceof DataFolderInUseError || e instanceof DatabaseDamagedError) console.error(`onshi-sim server: ${e.message}`);
   else console.error(`onshi-sim server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(1);
 });

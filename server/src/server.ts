@@ -16,7 +16,7 @@ import {
   serverDataDir,
   type OqsFolders,
 } from "./config.js";
-import { openDatabase, type Durability, type SqliteDatabase } from "./db/database.js";
+import { DatabaseDamagedError, isEmptyDatabaseFile, moveDatabaseAside, openDatabase, type Durability, type SqliteDatabase } from "./db/database.js";
 import { Checkpointer } from "./db/checkpointer.js";
 import { GroupCommit } from "./db/group-commit.js";
 import { createApp, type ApiListener } from "./http/app.js";
@@ -70,7 +70,7 @@ export interface ServerOptions {
   readonly seedSources?: { readonly insuranceDir?: string; readonly devicesDir?: string; readonly cards?: readonly CardFixtureInfo[] };
   /** Trusted CA certificates (DER); default the fixture JPKI test CA. */
   readonly trustedCaDers?: readonly Uint8Array[];
-  /** Reseed even if the database has data. */
+  /** Reseed even if the database has data; a damaged database file is moved aside first. */
   readonly reseed?: boolean;
   readonly log?: (line: string) => void;
 }
@@ -102,6 +102,23 @@ function resolveAdminToken(dataDir: string, given: string | undefined, persist: 
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, token + "\n", { mode: 0o600 });
   return token;
+}
+
+/**
+ * Opens the database, checked. With `reseed`, a damaged file is moved aside and a fresh one made; without,
+ * DatabaseDamagedError says how to recover. An empty file (0 bytes, no WAL) is simply seeded.
+ */
+function openServerDatabase(dbPath: string, options: ServerOptions, log: (line: string) => void): { db: SqliteDatabase; empty: boolean } {
+  const empty = dbPath !== ":memory:" && isEmptyDatabaseFile(dbPath);
+  if (empty) log(`database ${dbPath} is empty (0 bytes): seeding it`);
+  try {
+    return { db: openDatabase({ path: dbPath, durability: options.durability }), empty };
+  } catch (e) {
+    if (!(e instanceof DatabaseDamagedError) || !options.reseed) throw e;
+    const aside = moveDatabaseAside(dbPath);
+    log(`database ${dbPath} is damaged (${e.problem}); moved it aside to ${aside} (with its -wal and -shm) and starting from the seed`);
+    return { db: openDatabase({ path: dbPath, durability: options.durability }), empty: true };
+  }
 }
 
 export async function createServer(options: ServerOptions = {}): Promise<OnshiServer> {
@@ -138,9 +155,9 @@ async function startServer(
   };
   const trusted = options.trustedCaDers ?? [await loadTrustedCaDer()];
 
-  const db: SqliteDatabase = openDatabase({ path: dbPath, durability: options.durability });
+  const { db, empty } = openServerDatabase(dbPath, options, log);
   try {
-    if (options.reseed || !isSeeded(db)) {
+    if (options.reseed || empty || !isSeeded(db)) {
       seedCache ??= await loadSeedData();
       reseed(db, seedCache);
       for (const w of seedCache.warnings) log(`seed: ${w}`);
