@@ -1,11 +1,13 @@
 /**
  * `npm run server` (`tsx src/main.ts`): the mock オンライン資格確認等システム on 127.0.0.1:8741.
- * Flags: --reseed (reload the seed into the database), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
+ * Flags: --reseed (reload the seed into the database; a damaged database file is moved aside first), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
  * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_DB_SYNC (normal|full).
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_HOST, DEFAULT_PORT, serverDataDir } from "./config.js";
+import { DatabaseDamagedError } from "./db/database.js";
+import { DataFolderInUseError } from "./lock/data-folder-lock.js";
 import { SeedError } from "./seed/seed-loader.js";
 import { createServer } from "./server.js";
 
@@ -39,7 +41,6 @@ async function main(): Promise<void> {
     console.error(`onshi-sim server: admin token (${tokenSource}): ${server.adminToken}`);
     console.error(`onshi-sim server: database ${server.dbPath}; OQS folders ${join(dataDir, "oqs")}; API docs ${url}/api/docs`);
   }
-  console.log(`onshi-sim server listening on ${url}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -52,13 +53,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Only now: a supervisor may send SIGTERM the moment it reads this line.
+  console.log(`onshi-sim server listening on ${url}`);
 }
 
 // A stray rejection is logged, not fatal: one bad request must not take the server down.
 process.on("unhandledRejection", (e) => console.error(`onshi-sim server: unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
 
 main().catch((e: unknown) => {
+  // What the user can fix gets its message (which says how), not a stack trace.
   if (e instanceof SeedError) console.error(e.message);
+  else if (e instanceof DataFolderInUseError || e instanceof DatabaseDamagedError) console.error(`onshi-sim server: ${e.message}`);
   else console.error(`onshi-sim server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(1);
 });

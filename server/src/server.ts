@@ -16,10 +16,12 @@ import {
   serverDataDir,
   type OqsFolders,
 } from "./config.js";
-import { openDatabase, type Durability, type SqliteDatabase } from "./db/database.js";
+import { DatabaseDamagedError, isEmptyDatabaseFile, moveDatabaseAside, openDatabase, type Durability, type SqliteDatabase } from "./db/database.js";
 import { Checkpointer } from "./db/checkpointer.js";
 import { GroupCommit } from "./db/group-commit.js";
 import { createApp, type ApiListener } from "./http/app.js";
+import { lockDataFolder } from "./lock/data-folder-lock.js";
+import type { PidLock } from "./lock/pid-lock.js";
 import { OqsFolderInterface } from "./oqs/folder-interface.js";
 import { OqsProcessor } from "./oqs/oqs-processor.js";
 import type { CharacterCode } from "./oqs/xml-codec.js";
@@ -68,7 +70,7 @@ export interface ServerOptions {
   readonly seedSources?: { readonly insuranceDir?: string; readonly devicesDir?: string; readonly cards?: readonly CardFixtureInfo[] };
   /** Trusted CA certificates (DER); default the fixture JPKI test CA. */
   readonly trustedCaDers?: readonly Uint8Array[];
-  /** Reseed even if the database has data. */
+  /** Reseed even if the database has data; a damaged database file is moved aside first. */
   readonly reseed?: boolean;
   readonly log?: (line: string) => void;
 }
@@ -102,11 +104,43 @@ function resolveAdminToken(dataDir: string, given: string | undefined, persist: 
   return token;
 }
 
+/**
+ * Opens the database, checked. With `reseed`, a damaged file is moved aside and a fresh one made; without,
+ * DatabaseDamagedError says how to recover. An empty file (0 bytes, no WAL) is simply seeded.
+ */
+function openServerDatabase(dbPath: string, options: ServerOptions, log: (line: string) => void): { db: SqliteDatabase; empty: boolean } {
+  const empty = dbPath !== ":memory:" && isEmptyDatabaseFile(dbPath);
+  if (empty) log(`database ${dbPath} is empty (0 bytes): seeding it`);
+  try {
+    return { db: openDatabase({ path: dbPath, durability: options.durability }), empty };
+  } catch (e) {
+    if (!(e instanceof DatabaseDamagedError) || !options.reseed) throw e;
+    const aside = moveDatabaseAside(dbPath);
+    log(`database ${dbPath} is damaged (${e.problem}); moved it aside to ${aside} (with its -wal and -shm) and starting from the seed`);
+    return { db: openDatabase({ path: dbPath, durability: options.durability }), empty: true };
+  }
+}
+
 export async function createServer(options: ServerOptions = {}): Promise<OnshiServer> {
   const dataDir = options.dataDir ?? serverDataDir();
   const dbPath = options.dbPath ?? join(dataDir, "onshi.sqlite");
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.error(`onshi-sim server: ${line}`));
+  // A server that keeps anything in its data folder (the database, the OQS folders) owns it: taken before
+  // the first file is touched, so a second server changes nothing before it is refused.
+  const folderLock: PidLock | null = dbPath !== ":memory:" || (options.watchFolders ?? true) ? lockDataFolder(dataDir) : null;
+  try {
+    return await startServer(options, { dataDir, dbPath, now, log, folderLock });
+  } catch (e) {
+    folderLock?.release();
+    throw e;
+  }
+}
+
+async function startServer(
+  options: ServerOptions,
+  { dataDir, dbPath, now, log, folderLock }: { dataDir: string; dbPath: string; now: () => Date; log: (line: string) => void; folderLock: PidLock | null },
+): Promise<OnshiServer> {
   const adminToken = resolveAdminToken(dataDir, options.adminToken, dbPath !== ":memory:");
   const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
@@ -121,9 +155,9 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
   };
   const trusted = options.trustedCaDers ?? [await loadTrustedCaDer()];
 
-  const db: SqliteDatabase = openDatabase({ path: dbPath, durability: options.durability });
+  const { db, empty } = openServerDatabase(dbPath, options, log);
   try {
-    if (options.reseed || !isSeeded(db)) {
+    if (options.reseed || empty || !isSeeded(db)) {
       seedCache ??= await loadSeedData();
       reseed(db, seedCache);
       for (const w of seedCache.warnings) log(`seed: ${w}`);
@@ -212,7 +246,10 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
         server.listen(port, host, () => {
           servers.push(server);
           const addr = server.address() as AddressInfo;
-          resolve({ url: `http://${host}:${addr.port}`, port: addr.port, server });
+          const url = `http://${host}:${addr.port}`;
+          // A second server refused on this folder names where this one answers.
+          if (servers.length === 1) folderLock?.update({ url });
+          resolve({ url, port: addr.port, server });
         });
       });
     },
@@ -232,6 +269,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
       );
       db.pragma("wal_checkpoint(TRUNCATE)");
       db.close();
+      folderLock?.release();
     },
   };
 }

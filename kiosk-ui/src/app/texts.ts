@@ -174,6 +174,7 @@ export const ERROR_SCREENS: Record<SessionErrorCode, ErrorScreenText> = {
   "method-unavailable": e("その方法は利用できません", "That method is not available"),
   "dev-disabled": e("開発用コマンドは無効です", "Developer commands are off"),
   "unknown-card": e("そのカードはありません", "No such card"),
+  "card-in-use": e("そのカードは別の読み取り機にあります", "That card is in another reader"),
   "unknown-reader": e("そのカードリーダーはありません", "No such reader"),
   internal: e("エラーが発生しました", "Something went wrong", ASK_STAFF),
 };

@@ -35,6 +35,7 @@ import {
   type CommandAck,
   type InterServerEvents,
   type ServerToClientEvents,
+  type SessionError,
   type SessionErrorCode,
   type SocketData,
 } from "./events.js";
@@ -51,8 +52,10 @@ export interface DevCardSlots {
 export class DevCardError extends Error {
   override name = "DevCardError";
   constructor(
-    readonly code: Extract<SessionErrorCode, "unknown-card" | "unknown-reader">,
+    readonly code: Extract<SessionErrorCode, "unknown-card" | "unknown-reader" | "card-in-use">,
     message: string,
+    /** The refusal to send, when it says more than the code's text (card-in-use names the holder). */
+    readonly error?: SessionError,
   ) {
     super(message);
   }
@@ -196,7 +199,7 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
       try {
         await options.devCards.insert(p.card, p.reader);
       } catch (e) {
-        if (e instanceof DevCardError) return refuse(e.code);
+        if (e instanceof DevCardError) return e.error ? { ok: false, error: e.error } : refuse(e.code);
         throw e;
       }
       return { ok: true };

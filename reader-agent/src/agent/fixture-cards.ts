@@ -6,11 +6,12 @@
  */
 import { createHash } from "node:crypto";
 import { FixtureError, findCardFixture, type LoadedCard } from "@onshi-sim/fixtures";
-import type { CardStateStore } from "../card/card-state.js";
+import { CardInUseError, type CardStateStore } from "../card/card-state.js";
 import type { SmartCard } from "../card/smart-card.js";
 import { fromLoadedCard } from "../card/virtual-card-data.js";
 import { VirtualMyNumberCard } from "../card/virtual-my-number-card.js";
 import { matchNumberB } from "../card/wareki.js";
+import { cardInUseError } from "../session/messages.js";
 import type { KnownCard } from "../session/reception-session.js";
 import type { MemoryReaderTransport } from "../transport/memory.js";
 import { UnknownReaderError } from "../transport/reader-transport.js";
@@ -29,8 +30,15 @@ export function knownFixtureCards(cards: readonly LoadedCard[]): (certificateDer
   return (der) => byCertificate.get(sha256(der));
 }
 
-/** Makes virtual cards of fixtures by id; counters in `stateStore` (default: in memory, fresh per card). */
-export function fixtureCardFactory(options: { stateStore?: CardStateStore } = {}): (cardId: string) => Promise<SmartCard> {
+/** A card that can be given back when it leaves the reader, so another reader (or process) may take it. */
+export type ReleasableCard = SmartCard & { release(): void };
+
+/**
+ * Makes virtual cards of fixtures by id; counters in `stateStore` (default: in memory, fresh per card). Each
+ * card is claimed in the store for `holder` until released: a card in another reader is refused (card-in-use).
+ */
+export function fixtureCardFactory(options: { stateStore?: CardStateStore; holder?: string } = {}): (cardId: string) => Promise<ReleasableCard> {
+  const holder = options.holder ?? "onshi-sim agent (dev:insert-card)";
   return async (cardId) => {
     let loaded: LoadedCard;
     try {
@@ -39,25 +47,45 @@ export function fixtureCardFactory(options: { stateStore?: CardStateStore } = {}
       if (e instanceof FixtureError) throw new DevCardError("unknown-card", e.message);
       throw e;
     }
-    return new VirtualMyNumberCard(fromLoadedCard(loaded), options.stateStore ? { stateStore: options.stateStore } : {});
+    try {
+      return new VirtualMyNumberCard(fromLoadedCard(loaded), { holder, ...(options.stateStore ? { stateStore: options.stateStore } : {}) });
+    } catch (e) {
+      if (e instanceof CardInUseError) throw new DevCardError("card-in-use", e.message, cardInUseError(e.holder));
+      throw e;
+    }
   };
 }
 
-/** dev:insert-card / dev:remove-card on a memory transport. */
-export function memoryDevCards(transport: MemoryReaderTransport, makeCard: (cardId: string) => Promise<SmartCard>): DevCardSlots {
+/** dev:insert-card / dev:remove-card on a memory transport; `releaseAll` gives back every card still in a reader. */
+export function memoryDevCards(transport: MemoryReaderTransport, makeCard: (cardId: string) => Promise<ReleasableCard>): DevCardSlots & { releaseAll(): void } {
+  const inReader = new Map<string, { readonly cardId: string; readonly card: ReleasableCard }>();
   const readerOf = (reader: string | undefined): string => {
     const readers = transport.listReaders();
     const name = reader ?? readers[0];
     if (name === undefined || !readers.includes(name)) throw new DevCardError("unknown-reader", new UnknownReaderError(reader ?? "(default)", readers).message);
     return name;
   };
+  const takeOut = (name: string) => {
+    transport.remove(name);
+    inReader.get(name)?.card.release();
+    inReader.delete(name);
+  };
   return {
     async insert(cardId, reader) {
       const name = readerOf(reader);
-      transport.insert(await makeCard(cardId), name);
+      // The same card again: it comes out first (putting it back is not a second copy). Another card: made
+      // first, so a refused one (card-in-use) leaves the reader as it was.
+      if (inReader.get(name)?.cardId === cardId) takeOut(name);
+      const card = await makeCard(cardId);
+      takeOut(name);
+      inReader.set(name, { cardId, card });
+      transport.insert(card, name);
     },
     async remove(reader) {
-      transport.remove(readerOf(reader));
+      takeOut(readerOf(reader));
+    },
+    releaseAll() {
+      for (const name of [...inReader.keys()]) takeOut(name);
     },
   };
 }

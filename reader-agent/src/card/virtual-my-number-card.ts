@@ -3,7 +3,8 @@
  *
  * Three applications (JPKI, 券面事項入力補助, 券面事項確認) each with transparent EFs, PIN objects and keys.
  * Volatile state — selected application and EF, verified PINs — is cleared by power-off, reset and by
- * selecting an application again. Retry counters live in a `CardStateStore` and survive all of that.
+ * selecting an application again. Retry counters live in a `CardStateStore` and survive all of that. The card
+ * claims itself in the store when made (a second copy of a card is refused: CardInUseError) until `release`.
  *
  * `transmit` never throws: every input, however malformed, gets one of the status words in `CARD_STATUS_WORDS`.
  */
@@ -13,7 +14,7 @@ import { bytesEqual } from "../apdu/hex.js";
 import { encodeResponseApdu } from "../apdu/response.js";
 import { SW, verifyFailed, type StatusWord } from "../apdu/status.js";
 import { AID, JPKI_EF, KENHOJO_EF, KENKAKU_EF, type ApplicationName } from "./applications.js";
-import { MemoryCardStateStore, PIN_OBJECTS, type CardState, type CardStateStore, type PinObjectName } from "./card-state.js";
+import { MemoryCardStateStore, PIN_OBJECTS, type CardClaim, type CardState, type CardStateStore, type PinObjectName } from "./card-state.js";
 import type { SmartCard } from "./smart-card.js";
 import type { VirtualCardData } from "./virtual-card-data.js";
 
@@ -31,6 +32,8 @@ interface Application {
 export interface VirtualCardOptions {
   /** Where retry counters persist. Default: in memory only. */
   readonly stateStore?: CardStateStore;
+  /** Who holds the card, for the refusal another claimant gets (e.g. "onshi-sim card insert --via memory"). */
+  readonly holder?: string;
   /** Called after every exchange (for transcripts and the trainer timeline). The VERIFY data is still in `command`: mask it. */
   readonly onExchange?: (command: Uint8Array, response: Uint8Array) => void;
 }
@@ -68,6 +71,8 @@ export class VirtualMyNumberCard implements SmartCard {
   readonly #applications: readonly Application[];
   readonly #store: CardStateStore;
   readonly #onExchange: VirtualCardOptions["onExchange"];
+  readonly #claim: CardClaim;
+  #released = false;
   #state: CardState;
   #powered = false;
   #current: Application | undefined;
@@ -80,8 +85,23 @@ export class VirtualMyNumberCard implements SmartCard {
     this.#data = data;
     this.#store = options.stateStore ?? new MemoryCardStateStore();
     this.#onExchange = options.onExchange;
-    this.#state = this.#store.load(data.id) ?? initialState(data);
+    // Claimed before the counters are read: while we hold the card, nobody else writes them.
+    this.#claim = this.#store.claim(data.id, options.holder ?? "a virtual card");
+    try {
+      this.#state = this.#store.load(data.id) ?? initialState(data);
+    } catch (e) {
+      this.#claim.release();
+      throw e;
+    }
     this.#applications = buildApplications(data);
+  }
+
+  /** Gives the card back to its store (another holder may take it now); this object answers nothing after. */
+  release(): void {
+    if (this.#released) return;
+    this.powerOff();
+    this.#released = true;
+    this.#claim.release();
   }
 
   /** Tries left per PIN object (a copy; for the CLI and tests — the host only learns this through VERIFY). */
@@ -95,9 +115,7 @@ export class VirtualMyNumberCard implements SmartCard {
 
   powerOn(): void {
     this.#clearVolatile();
-    // Re-read persistent state: another process (the CLI's reset-pin) may have changed it while we were off.
-    this.#state = this.#store.load(this.id) ?? this.#state;
-    this.#powered = true;
+    this.#powered = !this.#released;
   }
 
   powerOff(): void {
@@ -129,6 +147,7 @@ export class VirtualMyNumberCard implements SmartCard {
   }
 
   #process(bytes: Uint8Array): Uint8Array {
+    if (this.#released) return encodeResponseApdu(SW.NO_PRECISE_DIAGNOSIS); // a bug in the caller: the card is gone
     if (!this.#powered) this.powerOn(); // a contactless card powers up in the field
     let c: CommandApdu;
     try {

@@ -190,8 +190,13 @@ export async function launchAgent(options: LaunchAgentOptions): Promise<Launched
       const names = Array.from({ length: options.readers ?? 1 }, (_, i) => `onshi-sim Memory Reader ${String(i).padStart(2, "0")}`);
       const memory = new MemoryReaderTransport(names);
       transports.push(memory);
-      // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`.
-      if (options.dev) devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new FileCardStateStore(cardStateDir()) }));
+      // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`,
+      // and a card inserted here is refused to `card insert` (and another agent) until it is removed.
+      if (options.dev) {
+        const slots = memoryDevCards(memory, fixtureCardFactory({ stateStore: new FileCardStateStore(cardStateDir()), holder: "onshi-sim agent, dev:insert-card" }));
+        cleanups.push(async () => slots.releaseAll());
+        devCards = slots;
+      }
     }
 
     let faceVerifier: FaceVerifier | undefined;

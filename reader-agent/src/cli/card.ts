@@ -6,7 +6,7 @@ import { findCardFixture, loadCardFixtures } from "@onshi-sim/fixtures";
 import { fromHex, HexError } from "../apdu/hex.js";
 import { maskSecrets } from "../apdu/transcript.js";
 import { toHex } from "../apdu/hex.js";
-import { FileCardStateStore, PIN_OBJECTS, type PinObjectName } from "../card/card-state.js";
+import { CardStateError, FileCardStateStore, PIN_OBJECTS, type PinObjectName, type RetryCounters } from "../card/card-state.js";
 import { fromLoadedCard } from "../card/virtual-card-data.js";
 import { VirtualMyNumberCard } from "../card/virtual-my-number-card.js";
 import { cardStateDir, runDir } from "../config.js";
@@ -40,8 +40,16 @@ async function listCards(): Promise<number> {
   const store = new FileCardStateStore(cardStateDir());
   const rows = cards.map((c) => {
     const f = c.fixture;
-    const r = store.load(f.id)?.retries;
-    const left = (name: "userAuth" | "assist") => r?.[name] ?? f.retries[name];
+    let r: RetryCounters | undefined;
+    let unreadable = false;
+    try {
+      r = store.load(f.id)?.retries;
+    } catch (e) {
+      if (!(e instanceof CardStateError)) throw e;
+      process.stderr.write(`onshi-sim: ${e.message}\n`); // the rest of the list is still worth showing
+      unreadable = true;
+    }
+    const left = (name: "userAuth" | "assist") => (unreadable ? "?" : (r?.[name] ?? f.retries[name]));
     return [f.id, f.pins.userAuth ?? "(none)", `${left("userAuth")}/3`, `${left("assist")}/3`, f.label];
   });
   printTable(["id", "PIN", "PIN tries", "入力補助 tries", "label"], rows);
@@ -55,9 +63,10 @@ function printTable(head: string[], rows: string[][]): void {
   process.stdout.write([line(head), ...rows.map(line)].join("\n") + "\n");
 }
 
-async function openCard(id: string): Promise<VirtualMyNumberCard> {
+/** The card, claimed for this process: refused (CardInUseError, naming the holder) while another has it. */
+async function openCard(id: string, holder: string): Promise<VirtualMyNumberCard> {
   const loaded = await findCardFixture(id);
-  return new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: new FileCardStateStore(cardStateDir()) });
+  return new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: new FileCardStateStore(cardStateDir()), holder });
 }
 
 /** `--slot N`: one of the vpcd driver's slots ("Virtual PCD 00 0N"), 0 when not given. */
@@ -78,13 +87,13 @@ async function insertCard(argv: string[]): Promise<number> {
   if (values.via !== "vpcd" && values.via !== "memory") throw new UsageError(`--via must be vpcd or memory, got ${JSON.stringify(values.via)}`);
   if (values.via === "memory") {
     if (values.slot !== undefined) throw new UsageError("--slot is for --via vpcd (pcscd's virtual reader slots)");
-    return apduConsole(await openCard(id));
+    return apduConsole(await openCard(id, "onshi-sim card insert --via memory"));
   }
 
   const slot = parseSlot(values.slot);
   const existing = vpcdSlotHolder(slot);
   if (existing) throw new Error(`slot ${slot} already holds "${existing.cardId}" (pid ${existing.pid}); run \`onshi-sim card remove --slot ${slot}\` first`);
-  const card = await openCard(id);
+  const card = await openCard(id, `onshi-sim card insert --via vpcd --slot ${slot}`);
   const { VpcdBridge } = await import("../transport/vpcd-bridge.js");
   const bridge = new VpcdBridge(card, { slot, reconnect: true });
   await bridge.insert();
@@ -97,6 +106,7 @@ async function insertCard(argv: string[]): Promise<number> {
     process.once("SIGTERM", stop);
   });
   await bridge.remove();
+  card.release();
   if (readVpcdSlotRecord(slot)?.pid === process.pid) rmSync(vpcdSlotRecordFile(slot), { force: true });
   process.stdout.write(`removed "${id}" from slot ${slot}\n`);
   return 0;
@@ -124,14 +134,26 @@ async function resetPin(argv: string[]): Promise<number> {
   if (!id) throw new UsageError("card reset-pin needs a fixture id");
   const loaded = await findCardFixture(id);
   const store = new FileCardStateStore(cardStateDir());
-  const current = store.load(id)?.retries;
-  const retries = {} as Record<PinObjectName, number>;
-  for (const [name, { maxTries }] of Object.entries(PIN_OBJECTS) as [PinObjectName, { maxTries: number }][]) {
-    // The 市区町村 window resets the 4-digit PINs; --all also resets the signing password and 照合番号 counters.
-    const reset = values.all || name === "userAuth" || name === "assist";
-    retries[name] = reset ? maxTries : current?.[name] ?? (loaded.fixture.retries as Partial<Record<PinObjectName, number>>)[name] ?? maxTries;
+  // The 市区町村 window has the card in its own reader: not while it is inserted anywhere else.
+  const claim = store.claim(id, "onshi-sim card reset-pin");
+  const retries = {} as RetryCounters;
+  try {
+    let current: RetryCounters | undefined;
+    try {
+      current = store.load(id)?.retries;
+    } catch (e) {
+      // A file we cannot read is replaced whole by --all (which needs none of its counters); never guessed at.
+      if (!(e instanceof CardStateError) || !values.all) throw e;
+    }
+    for (const [name, { maxTries }] of Object.entries(PIN_OBJECTS) as [PinObjectName, { maxTries: number }][]) {
+      // The 市区町村 window resets the 4-digit PINs; --all also resets the signing password and 照合番号 counters.
+      const reset = values.all || name === "userAuth" || name === "assist";
+      retries[name] = reset ? maxTries : current?.[name] ?? (loaded.fixture.retries as Partial<Record<PinObjectName, number>>)[name] ?? maxTries;
+    }
+    store.save(id, { version: 1, retries });
+  } finally {
+    claim.release();
   }
-  store.save(id, { version: 1, retries });
   process.stdout.write(`"${id}": PIN counters reset (利用者証明用 ${retries.userAuth}/3, 入力補助 ${retries.assist}/3)${values.all ? ", and all other counters" : ""}\n`);
   return 0;
 }
@@ -160,6 +182,6 @@ async function apduConsole(card: VirtualMyNumberCard): Promise<number> {
     const response = card.transmit(command);
     process.stdout.write(`=> ${maskSecrets(command)}\n<= ${toHex(response)}\n`);
   }
-  card.powerOff();
+  card.release();
   return 0;
 }

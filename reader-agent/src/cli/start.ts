@@ -3,6 +3,7 @@
  * (a child process; --no-server to use one already running), pcscd with the vpcd virtual reader (started
  * when we are root), and the reader agent watching every PC/SC reader plus one memory reader that the
  * trainer console and `onshi-sim drive` fill with fixture cards — and the kiosk UI (/, /reception, /trainer).
+ * `--reseed` is passed on to the server (reload the seed; a damaged database is moved aside first).
  */
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -10,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCardFixtures } from "@onshi-sim/fixtures";
+import { dataFolderHolder, DataFolderInUseError } from "@onshi-sim/server/lock/data-folder-lock.js";
 import { DEFAULT_AGENT_PORT } from "../agent/events.js";
 import { ensurePcscd } from "../transport/pcscd-daemon.js";
 import { dataDir } from "../config.js";
@@ -23,18 +25,20 @@ export async function runStart(argv: string[]): Promise<number> {
       "exit-when-ready": { type: "boolean", default: false },
       "no-server": { type: "boolean", default: false },
       "no-face": { type: "boolean", default: false },
+      reseed: { type: "boolean", default: false },
       "server-port": { type: "string", default: process.env.ONSHI_SIM_SERVER_PORT ?? "8741" },
       "agent-port": { type: "string", default: process.env.ONSHI_SIM_AGENT_PORT ?? String(DEFAULT_AGENT_PORT) },
       "ui-port": { type: "string", default: process.env.ONSHI_SIM_UI_PORT ?? "8740" },
     },
   });
+  const serverUrl = `http://127.0.0.1:${values["server-port"]}`;
+  if (!values["no-server"]) refuseSecondServer(serverUrl);
   const cards = await loadCardFixtures();
   say(`onshi-sim: ${cards.length} fixture cards (onshi-sim card list)`);
 
   let server: ServerHandle | undefined;
-  const serverUrl = `http://127.0.0.1:${values["server-port"]}`;
   if (!values["no-server"]) {
-    server = await startServerProcess({ port: Number(values["server-port"]), host: "127.0.0.1", log: say });
+    server = await startServerProcess({ port: Number(values["server-port"]), host: "127.0.0.1", reseed: values.reseed, log: say });
     say(`qualification server: ${server.url} (${server.startedByUs ? "started" : "already running"}; API docs ${server.url}/api/docs)`);
   }
 
@@ -102,6 +106,18 @@ export async function runStart(argv: string[]): Promise<number> {
 
 function serverDataDir(): string {
   return join(dataDir(), "server");
+}
+
+/**
+ * A server already owns this data folder: one answering on our server port is used as it is (see
+ * startServerProcess); one elsewhere would be a second server on the same folder — refused before anything
+ * starts. (The server child checks the same lock; this only says it sooner, with the way to use that one.)
+ */
+function refuseSecondServer(serverUrl: string): void {
+  const holder = dataFolderHolder(serverDataDir());
+  if (!holder || holder.details.url === serverUrl) return;
+  const port = typeof holder.details.url === "string" ? new URL(holder.details.url).port : undefined;
+  throw new Error(`${new DataFolderInUseError(serverDataDir(), holder).message}${port ? `; or use that server: onshi-sim start --server-port ${port}` : ""}`);
 }
 
 /** The trainer console's admin calls need the server's token: the environment, else the server's file. */

@@ -201,7 +201,7 @@ export class ScenarioRunner {
       const fixtureCas = [new X509Certificate(ca.certificateDer)];
       // Cards share the scenario's counter store: a PIN locked in one step stays locked when the card comes back.
       let runner: ScenarioRunner | undefined;
-      const makeCard = (cardId: string) => fixtureCardFactory({ stateStore: runner ? runner.#store : new MemoryCardStateStore() })(cardId);
+      const makeCard = (cardId: string) => fixtureCardFactory({ stateStore: runner ? runner.#store : new MemoryCardStateStore(), holder: "the scenario's reader" })(cardId);
       let transport: ReaderTransport;
       let reader: string;
       let devCards: DevCardSlots;
@@ -217,14 +217,18 @@ export class ScenarioRunner {
         reader = name;
         transport = new PcscReaderTransport({ readerFilter: (n) => n === name });
         let bridge: InstanceType<typeof VpcdBridge> | undefined;
+        let card: Awaited<ReturnType<typeof makeCard>> | undefined;
         const unplug = async () => {
           if (bridge?.connected) await bridge.remove();
           bridge = undefined;
+          card?.release();
+          card = undefined;
         };
         devCards = {
           async insert(cardId) {
             await unplug();
-            bridge = new VpcdBridge(await makeCard(cardId), { slot });
+            card = await makeCard(cardId);
+            bridge = new VpcdBridge(card, { slot });
             await bridge.insert();
           },
           remove: unplug,
@@ -538,9 +542,11 @@ export class ScenarioRunner {
     const reader = "onshi-sim Registration Reader";
     const transport = new MemoryReaderTransport([reader]);
     await transport.start();
+    let card: VirtualMyNumberCard | undefined;
     try {
       const loaded = await findCardFixture(step.card);
-      transport.insert(new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: this.#store }), reader);
+      card = new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: this.#store, holder: "the registration step's reader" });
+      transport.insert(card, reader);
       const client = new MyNumberCardClient(new CardChannel(transport, reader), { fixtureCas: this.#fixtureCas });
       await client.identify();
       const certificate = await client.readUserAuthCertificate();
@@ -571,6 +577,7 @@ export class ScenarioRunner {
       return { observed: ok.success ? "registered" : `refused ${errorCode ?? `HTTP ${r.status}`}`, failures };
     } finally {
       await transport.close();
+      card?.release(); // back in the patient's hand: the kiosk reader may take it next
     }
   }
 }

@@ -139,6 +139,7 @@ const ERRORS: Record<SessionErrorCode, ErrorText> = {
   "method-unavailable": { text: t("その方法は利用できません", "That method is not available"), next: t("表示されている方法から選んでください", "Choose one of the methods shown") },
   "dev-disabled": { text: t("開発用コマンドは無効です", "Developer commands are disabled"), next: t("エージェントを --dev で起動してください", "Start the agent with --dev") },
   "unknown-card": { text: t("そのカードはありません", "No such card"), next: t("onshi-sim card list で確認してください", "See onshi-sim card list") },
+  "card-in-use": { text: t("そのカードは別の読み取り機にあります", "That card is in another reader"), next: t("そちらから取り出してから置いてください", "Remove it there first") },
   "unknown-reader": { text: t("そのカードリーダーはありません", "No such reader"), next: t("接続されているカードリーダーを確認してください", "Check the readers connected") },
   internal: { text: t("内部エラーが発生しました", "Internal error"), next: ASK_STAFF },
 };
@@ -162,6 +163,12 @@ export function staffPinLockedError(retryAfterMs: number): SessionError {
     ...sessionError("staff-pin-locked"),
     next: t(`続けて間違えたため、あと約${minutes}分待ってから入力してください`, `Too many wrong staff PINs: wait about ${minutes} minute${minutes === 1 ? "" : "s"}, then try again`),
   };
+}
+
+/** card-in-use naming where the card is (e.g. "pid 123 (onshi-sim card insert --via vpcd --slot 0), since …"). */
+export function cardInUseError(holder: string): SessionError {
+  const e = sessionError("card-in-use");
+  return { ...e, ja: `${e.ja}（${holder}）`, en: `${e.en} (${holder})` };
 }
 
 export const CONSENT_ITEM_LABELS: Record<ConsentItem, LocalizedText> = {

@@ -107,6 +107,8 @@ export type SessionErrorCode =
   | "method-unavailable"
   | "dev-disabled"
   | "unknown-card"
+  /** dev:insert-card of a card that is in another reader (this agent's, or another process's). */
+  | "card-in-use"
   | "unknown-reader"
   | "internal";
 

@@ -273,7 +273,7 @@ describe("VirtualMyNumberCard", () => {
         send(c, SELECT_JPKI);
         send(c, selectEf("0018"));
         for (const pin of ["0000", "0001", "0002"]) send(c, verifyPin(pin));
-        c.powerOff();
+        c.release(); // taken out of the reader: another instance may hold it now
       };
       await lock();
       const again = await virtualCard("sato-hanako", { stateStore: new FileCardStateStore(dir) });

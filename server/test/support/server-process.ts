@@ -43,3 +43,34 @@ export async function stopServerProcess(p: ServerProcess, signal: NodeJS.Signals
   p.child.kill(signal);
   return exited;
 }
+
+export interface ServerExit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Starts `server/src/main.ts` expecting it to refuse to start: resolves with its exit code and output. A server
+ * that listens instead is stopped and the promise rejects.
+ */
+export function serverExit(dataDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerExit> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "server", "src", "main.ts"), "--port", "0", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ONSHI_SIM_DATA_DIR: dataDir, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/listening on/.test(out)) {
+        child.kill("SIGKILL");
+        reject(new Error(`the server started instead of refusing: ${out} ${err}`));
+      }
+    });
+    child.once("exit", (code) => resolve({ code, stdout: out, stderr: err }));
+  });
+}
