@@ -20,6 +20,7 @@ import { openDatabase, type Durability, type SqliteDatabase } from "./db/databas
 import { Checkpointer } from "./db/checkpointer.js";
 import { GroupCommit } from "./db/group-commit.js";
 import { createApp, type ApiListener } from "./http/app.js";
+import { ServedHosts } from "./http/served-hosts.js";
 import { OqsFolderInterface } from "./oqs/folder-interface.js";
 import { OqsProcessor } from "./oqs/oqs-processor.js";
 import type { CharacterCode } from "./oqs/xml-codec.js";
@@ -70,6 +71,12 @@ export interface ServerOptions {
   readonly trustedCaDers?: readonly Uint8Array[];
   /** Reseed even if the database has data. */
   readonly reseed?: boolean;
+  /**
+   * Host names the server answers for besides 127.0.0.1, localhost and [::1] (and the address it is reached on),
+   * e.g. a LAN name for レセコン on other machines; "name:port" for a proxy. Default none (main.ts reads
+   * ONSHI_SIM_ALLOWED_HOSTS). See served-hosts.ts.
+   */
+  readonly allowedHosts?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -108,6 +115,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.error(`onshi-sim server: ${line}`));
   const adminToken = resolveAdminToken(dataDir, options.adminToken, dbPath !== ":memory:");
+  const servedHosts = new ServedHosts(options.allowedHosts);
   const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
   let seedCache: SeedData | null = options.seed ?? null;
@@ -191,7 +199,7 @@ export async function createServer(options: ServerOptions = {}): Promise<OnshiSe
   };
   await ensureSeedLoaded();
 
-  const app = createApp(context);
+  const app = createApp(context, servedHosts);
   if (options.watchFolders ?? true) await folders.start();
   else await folders.ensureFolders();
 
