@@ -3,7 +3,9 @@
  * SessionManager: one ReceptionSession per reader slot) and streams every session over Socket.IO with the
  * typed maps of `events.ts`.
  *
- * - Loopback by default, and a token in the handshake (`auth.token`) or no connection at all.
+ * - Loopback by default, and a token in the handshake (`auth.token`) or no connection at all. Before the token:
+ *   the Host must be one the agent serves and a browser's Origin a page on this machine (ServedHosts), checked
+ *   in socket.io's allowRequest — the first request of both transports, so WebSocket-only clients too.
  * - Any number of kiosks may watch; each gets `agent:snapshot` (every reader, every session's current view) as
  *   soon as it connects, so a kiosk that reconnects mid-session picks up where it was.
  * - Every payload is validated (zod); a bad one is refused in the ack and changes nothing.
@@ -13,6 +15,7 @@
 import { timingSafeEqual, type X509Certificate } from "node:crypto";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ServedHosts } from "@onshi-sim/server/http/served-hosts.js";
 import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import type { FaceVerifier } from "../face/face-verifier.js";
@@ -79,10 +82,17 @@ export interface AgentOptions {
   /** Opt-in: enables dev:insert-card / dev:remove-card / dev:reader-broken (still token-protected). */
   readonly devCards?: DevCardSlots;
   /**
-   * Browser origins allowed to connect (CORS). Default: any http(s) origin on localhost / 127.0.0.1 / [::1]
-   * (the kiosk UI). Non-browser clients send no Origin and are not affected.
+   * Browser origins allowed to connect, checked on the handshake of both transports. Default: a page on this
+   * machine — http(s) on 127.0.0.1 / localhost / [::1], the address the agent is reached on, or an allowed
+   * host, any port (the kiosk UI, a vendor's own kiosk page). Programs send no Origin and are not affected.
    */
   readonly allowedOrigins?: readonly string[] | "any";
+  /**
+   * Host names the agent answers for besides the loopback ones (DNS rebinding), e.g. a LAN name when kiosks on
+   * other machines connect on purpose; "name:port" for a proxy. Default none (the CLI reads --allowed-host and
+   * ONSHI_SIM_ALLOWED_HOSTS).
+   */
+  readonly allowedHosts?: readonly string[];
   /** How often a transport that lost its PC/SC context is restarted until pcscd is back. Default 1 s. */
   readonly recoveryIntervalMs?: number;
   /** One line per session event (JSON; never a PIN). Default: nothing. */
@@ -102,8 +112,6 @@ type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, InterServe
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type Payload<E extends ClientEventName> = z.infer<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
 
-const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
-
 export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
   if (!options.token) throw new Error("the reader agent needs a token (ONSHI_SIM_AGENT_TOKEN or data/agent-token)");
   const log = options.log ?? (() => {});
@@ -119,21 +127,40 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
   // Load the face models now, not when the first patient looks at the camera.
   options.faceVerifier?.ready().catch((e: unknown) => log(JSON.stringify({ faceVerifier: "not ready", message: (e as Error).message })));
 
+  const served = new ServedHosts(options.allowedHosts);
+  const hostRefusal = `Host not served here: use 127.0.0.1, localhost or [::1] with the agent's port, or add the name to ONSHI_SIM_ALLOWED_HOSTS (allowedHosts)`;
+  const allowed = options.allowedOrigins ?? "this-machine";
+  const originAllowed = (origin: string, socket: { localPort?: number; localAddress?: string }) =>
+    allowed === "any" || (allowed === "this-machine" ? served.originOnThisMachine(origin, socket) : allowed.includes(origin));
+
   const http: HttpServer = createHttpServer((req, res) => {
     // Socket.IO answers its own path; this is everything else.
-    if (req.url === "/health") {
+    if (!served.servesHost(req.headers.host, req.socket)) {
+      res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "host-not-served", message: hostRefusal } }));
+    } else if (req.url === "/health") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", protocol: AGENT_PROTOCOL_VERSION }));
     } else res.writeHead(404, { "content-type": "text/plain" }).end("onshi-sim reader agent: connect with Socket.IO\n");
   });
-  const allowed = options.allowedOrigins ?? "loopback";
   const io: AgentServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: MAX_FACE_FRAME_BYTES + 64 * 1024,
+    // The first request of every connection, polling or WebSocket (engine.io calls it for both handshakes).
+    allowRequest: (req, callback) => {
+      if (!served.servesHost(req.headers.host, req.socket)) {
+        log(JSON.stringify({ refused: "host", address: req.socket.remoteAddress }));
+        return callback(hostRefusal, false);
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !originAllowed(origin, req.socket)) {
+        log(JSON.stringify({ refused: "origin", address: req.socket.remoteAddress }));
+        return callback("origin refused: only pages on this machine (or an allowed host) may connect", false);
+      }
+      callback(null, true);
+    },
+    // CORS headers for polling from an allowed page (the handshake itself is decided above). The listen address
+    // stands in for the arrival address, which this callback does not see.
     cors: {
-      origin: (origin, callback) => {
-        if (origin === undefined || allowed === "any") return callback(null, true);
-        callback(null, allowed === "loopback" ? LOOPBACK_ORIGIN.test(origin) : allowed.includes(origin));
-      },
+      origin: (origin, callback) => callback(null, origin === undefined || originAllowed(origin, { localAddress: options.host ?? "127.0.0.1" })),
     },
   });
 
