@@ -175,5 +175,7 @@ export const ERROR_SCREENS: Record<SessionErrorCode, ErrorScreenText> = {
   "dev-disabled": e("開発用コマンドは無効です", "Developer commands are off"),
   "unknown-card": e("そのカードはありません", "No such card"),
   "unknown-reader": e("そのカードリーダーはありません", "No such reader"),
+  "unknown-event": e("操作を受け付けられませんでした", "That input was not accepted"),
+  "payload-too-large": e("操作を受け付けられませんでした", "That input was not accepted"),
   internal: e("エラーが発生しました", "Something went wrong", ASK_STAFF),
 };

@@ -8,7 +8,8 @@
  *   in socket.io's allowRequest — the first request of both transports, so WebSocket-only clients too.
  * - Any number of kiosks may watch; each gets `agent:snapshot` (every reader, every session's current view) as
  *   soon as it connects, so a kiosk that reconnects mid-session picks up where it was.
- * - Every payload is validated (zod); a bad one is refused in the ack and changes nothing.
+ * - Every payload is validated (zod); a bad one is refused in the ack and changes nothing. An unknown event or
+ *   an oversized payload is refused the same way, the connection kept; with no ack, as `agent:error`.
  * - Transport notices (reader unplugged, PC/SC context lost while pcscd restarts, back again) go out as
  *   `agent:transport`; the session carries on once the reader is back.
  */
@@ -29,9 +30,10 @@ import {
   CLIENT_PAYLOAD_SCHEMAS,
   DEFAULT_AGENT_PORT,
   HandshakeAuth,
-  MAX_FACE_FRAME_BYTES,
+  MAX_MESSAGE_BYTES,
   type Ack,
   type AgentConnectError,
+  type AgentError,
   type AgentSnapshot,
   type ClientEventName,
   type ClientToServerEvents,
@@ -41,6 +43,7 @@ import {
   type SessionErrorCode,
   type SocketData,
 } from "./events.js";
+import { payloadTooLarge } from "./payload-limits.js";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -143,7 +146,7 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
   });
   const io: AgentServer = new Server(http, {
     serveClient: false,
-    maxHttpBufferSize: MAX_FACE_FRAME_BYTES + 64 * 1024,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // The first request of every connection, polling or WebSocket (engine.io calls it for both handshakes).
     allowRequest: (req, callback) => {
       if (!served.servesHost(req.headers.host, req.socket)) {
@@ -197,6 +200,15 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
 
   io.on("connection", (socket) => {
     log(JSON.stringify({ connected: socket.data.clientName, id: socket.id }));
+    // Before any handler: an oversized payload or an unknown event is answered here, and goes no further.
+    socket.use(([event, ...rest], next) => {
+      const ack = typeof rest.at(-1) === "function" ? (rest.at(-1) as Ack) : undefined;
+      const args = ack ? rest.slice(0, -1) : rest;
+      const code = payloadTooLarge(event, args) ? "payload-too-large" : Object.hasOwn(CLIENT_PAYLOAD_SCHEMAS, event) ? null : "unknown-event";
+      if (!code) return next();
+      log(JSON.stringify({ refused: code, id: socket.id }));
+      answer(socket, event, ack, refuse(code));
+    });
     socket.emit("agent:snapshot", snapshot());
     const session = (sessionId: string) => manager.bySessionId(sessionId);
     const withSession = async (sessionId: string, run: (s: ReceptionSession) => CommandResult | Promise<CommandResult>): Promise<CommandAck> => {
@@ -255,7 +267,8 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     const on = socket.on.bind(socket) as unknown as (event: string, listener: (...args: unknown[]) => void) => void;
     on(event, (...args: unknown[]) => {
       const last = args.at(-1);
-      const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
+      const given = typeof last === "function" ? (last as Ack) : undefined;
+      const ack: Ack = (a) => answer(socket, event, given, a);
       const raw = typeof last === "function" ? args.slice(0, -1) : args;
       const parsed = CLIENT_PAYLOAD_SCHEMAS[event].safeParse(raw[0] ?? {});
       if (!parsed.success || raw.length > 1) {
@@ -272,6 +285,14 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
           ack(refuse("internal"));
         });
     });
+  }
+
+  /** The ack when there is one; a refusal without one goes out as agent:error (an acceptance needs no word). */
+  function answer(socket: AgentSocket, event: string, ack: Ack | undefined, result: CommandAck): void {
+    if (ack) return ack(result);
+    if (result.ok) return;
+    const error: AgentError = { ...result.error, ...(/^[A-Za-z:-]{1,64}$/.test(event) ? { event } : {}) };
+    socket.emit("agent:error", error);
   }
 
   try {

@@ -108,6 +108,8 @@ export type SessionErrorCode =
   | "dev-disabled"
   | "unknown-card"
   | "unknown-reader"
+  | "unknown-event"
+  | "payload-too-large"
   | "internal";
 
 export interface SessionError extends LocalizedText {

@@ -11,7 +11,7 @@ import { FACES_DIR } from "@onshi-sim/fixtures";
 import { io as connectRaw } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AgentDriver, AgentCommandError } from "../../src/agent/agent-driver.js";
-import type { AgentConnectError, CommandAck } from "../../src/agent/events.js";
+import { MAX_FACE_FRAME_BYTES, type AgentConnectError, type AgentError, type CommandAck } from "../../src/agent/events.js";
 import { WorkerFaceVerifier } from "../../src/face/worker-face-verifier.js";
 import { MemoryReaderTransport } from "../../src/transport/memory.js";
 import { READER, startAgentHarness, TOKEN, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
@@ -114,6 +114,51 @@ describe("who may connect: Origin and Host", () => {
     const handshake = await rawGet(h.agent.url, "/socket.io/?EIO=4&transport=polling", { host: `evil.example:${port}` });
     expect(handshake.status).toBe(403);
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect((await rawGet(h.agent.url, "/health", { host })).status, host).toBe(200);
+  });
+});
+
+describe("refusals come before any disconnect", () => {
+  it("an unknown event is refused with unknown-event: in the ack, or as agent:error without one; the kiosk stays connected", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    const errors: AgentError[] = [];
+    kiosk.onEvent((e) => e.event === "agent:error" && errors.push(e.data));
+    const raw = kiosk.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<CommandAck> }; emit(event: string, ...args: unknown[]): void };
+    const ack = await raw.timeout(5000).emitWithAck("no:such:event", { x: 1 });
+    expect(ack).toMatchObject({ ok: false, error: { code: "unknown-event", en: expect.stringContaining("no such event") } });
+    raw.emit("session:telepathy", { x: 1 });
+    raw.emit("1234", { x: 1 });
+    await expect.poll(() => errors.length).toBe(2);
+    expect(errors[0]).toMatchObject({ code: "unknown-event", event: "session:telepathy" });
+    expect(errors[1]).toMatchObject({ code: "unknown-event" });
+    expect(errors[1]!.event).toBeUndefined(); // a name with digits is never echoed (it could be a PIN)
+    // A refused known command without an ack is told too.
+    raw.emit("session:pin", { sessionId: "x", pin: "nope" });
+    await expect.poll(() => errors.length).toBe(3);
+    expect(errors[2]).toMatchObject({ code: "bad-request", event: "session:pin" });
+    expect(JSON.stringify(errors)).not.toContain("nope");
+    expect(kiosk.socket.connected).toBe(true);
+    expect((await kiosk.sync()).ok).toBe(true);
+  });
+
+  it("an oversized payload is refused with payload-too-large, changes nothing, and the connection stays", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    await kiosk.insertCard("yamada-taro");
+    const view = await kiosk.waitFor("choose-method");
+    const raw = kiosk.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<CommandAck> } };
+    const send = (event: string, ...args: unknown[]) => raw.timeout(10_000).emitWithAck(event, ...args);
+    // A camera frame 1 MiB over the frame limit (binary), and a command padded far beyond any real one.
+    const frame = await send("session:face-frame", { sessionId: view.sessionId, image: Buffer.alloc(MAX_FACE_FRAME_BYTES + 1, 0xff) });
+    expect(frame).toMatchObject({ ok: false, error: { code: "payload-too-large" } });
+    const padded = await send("session:pin", { sessionId: view.sessionId, pin: "1234", pad: "x".repeat(100 * 1024) });
+    expect(padded).toMatchObject({ ok: false, error: { code: "payload-too-large" } });
+    const unknownBig = await send("no:such:event", "x".repeat(1024 * 1024));
+    expect(unknownBig).toMatchObject({ ok: false, error: { code: "payload-too-large" } });
+    expect(kiosk.socket.connected).toBe(true);
+    // Nothing changed: same screen, the PIN still has its 3 tries, and the agent still answers this kiosk.
+    expect(h.agent.manager.session(READER)?.view).toMatchObject({ phase: "choose-method", seq: view.seq, pin: { triesLeft: 3 } });
+    expect((await kiosk.sync()).ok).toBe(true);
   });
 });
 
