@@ -1,13 +1,15 @@
 /**
  * `npm run server` (`tsx src/main.ts`): the mock オンライン資格確認等システム on 127.0.0.1:8741.
  * Flags: --reseed (reload the seed into the database; a damaged database file is moved aside first), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
- * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_DB_SYNC (normal|full).
+ * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_DB_SYNC (normal|full),
+ * ONSHI_SIM_ALLOWED_HOSTS (host names served besides the loopback ones).
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_HOST, DEFAULT_PORT, serverDataDir } from "./config.js";
 import { DatabaseDamagedError } from "./db/database.js";
 import { DataFolderInUseError } from "./lock/data-folder-lock.js";
+import { allowedHostsFromEnv } from "./http/served-hosts.js";
 import { SeedError } from "./seed/seed-loader.js";
 import { createServer } from "./server.js";
 
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     reseed: values.reseed,
     nonceTtlMs: intFrom(process.env.ONSHI_SIM_NONCE_TTL_MS, "ONSHI_SIM_NONCE_TTL_MS"),
     durability: sync === "full" ? "full" : "normal",
+    allowedHosts: allowedHostsFromEnv(),
   });
   const { url } = await server.listen(port, host);
   // The details go to stderr first; then one line on stdout, the one a supervisor waits for.

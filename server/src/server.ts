@@ -22,6 +22,7 @@ import { GroupCommit } from "./db/group-commit.js";
 import { createApp, type ApiListener } from "./http/app.js";
 import { lockDataFolder } from "./lock/data-folder-lock.js";
 import type { PidLock } from "./lock/pid-lock.js";
+import { ServedHosts } from "./http/served-hosts.js";
 import { OqsFolderInterface } from "./oqs/folder-interface.js";
 import { OqsProcessor } from "./oqs/oqs-processor.js";
 import type { CharacterCode } from "./oqs/xml-codec.js";
@@ -72,6 +73,12 @@ export interface ServerOptions {
   readonly trustedCaDers?: readonly Uint8Array[];
   /** Reseed even if the database has data; a damaged database file is moved aside first. */
   readonly reseed?: boolean;
+  /**
+   * Host names the server answers for besides 127.0.0.1, localhost and [::1] (and the address it is reached on),
+   * e.g. a LAN name for レセコン on other machines; "name:port" for a proxy. Default none (main.ts reads
+   * ONSHI_SIM_ALLOWED_HOSTS). See served-hosts.ts.
+   */
+  readonly allowedHosts?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -142,6 +149,7 @@ async function startServer(
   { dataDir, dbPath, now, log, folderLock }: { dataDir: string; dbPath: string; now: () => Date; log: (line: string) => void; folderLock: PidLock | null },
 ): Promise<OnshiServer> {
   const adminToken = resolveAdminToken(dataDir, options.adminToken, dbPath !== ":memory:");
+  const servedHosts = new ServedHosts(options.allowedHosts);
   const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
   let seedCache: SeedData | null = options.seed ?? null;
@@ -225,7 +233,7 @@ async function startServer(
   };
   await ensureSeedLoaded();
 
-  const app = createApp(context);
+  const app = createApp(context, servedHosts);
   if (options.watchFolders ?? true) await folders.start();
   else await folders.ensureFolders();
 

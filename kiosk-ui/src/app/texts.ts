@@ -176,5 +176,7 @@ export const ERROR_SCREENS: Record<SessionErrorCode, ErrorScreenText> = {
   "unknown-card": e("そのカードはありません", "No such card"),
   "card-in-use": e("そのカードは別の読み取り機にあります", "That card is in another reader"),
   "unknown-reader": e("そのカードリーダーはありません", "No such reader"),
+  "unknown-event": e("操作を受け付けられませんでした", "That input was not accepted"),
+  "payload-too-large": e("操作を受け付けられませんでした", "That input was not accepted"),
   internal: e("エラーが発生しました", "Something went wrong", ASK_STAFF),
 };

@@ -53,7 +53,9 @@ const api = async (path: string, init?: RequestInit): Promise<{ ok: boolean; sta
   }
   return { ok: res.ok, status: res.status, body };
 };
+// Every write is JSON: the UI server refuses other types, so no other site's form or text/plain request can write.
 const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const remove = (path: string) => api(path, { method: "DELETE", headers: { "content-type": "application/json" } });
 
 export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig }) {
   const [state, setState] = useState<AgentState>(agent.state);
@@ -216,7 +218,7 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "timeout", delayMs: 30000 }), refreshFaults())}>
               無応答
             </button>
-            <button type="button" onClick={async () => (await api("/api/admin/faults", { method: "DELETE" }), refreshFaults())}>
+            <button type="button" onClick={async () => (await remove("/api/admin/faults"), refreshFaults())}>
               障害を解除
             </button>
           </div>

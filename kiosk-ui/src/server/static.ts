@@ -11,9 +11,16 @@
  *   *    /api/*                               proxied to the qualification server (same origin for the page);
  *                                             /api/admin/* gets the admin token added here
  *
- * Loopback only: the page gets the agent token, and the proxy holds the admin token — do not expose this
- * handler beyond the machine. Mount it with `http.createServer(ui.handler)` or as an express middleware
- * (`app.use(ui.handler)`: it calls `next()` for paths it does not serve, when given).
+ * A trust boundary: the page gets the agent token and the proxy adds the admin token, so another site's page in
+ * the same browser must get neither and change nothing. Every request, whatever its path:
+ *   - its Host must be one this UI serves (127.0.0.1, localhost, [::1] or an `allowedHosts` name, on the port the
+ *     request arrived on: ServedHosts) — else 403 UI-HOST, so a rebound name (DNS rebinding) reads nothing;
+ *   - an Origin, when sent, must be this UI itself — else 403 UI-ORIGIN;
+ * and every write (anything but GET/HEAD to /ui or /api) must be `Content-Type: application/json` — else 415
+ * UI-MEDIA-TYPE, so no "simple" cross-origin request (text/plain, a form) gets through without a preflight,
+ * which nothing here answers. Without an Origin (curl, scripts) the Host alone decides; Referer is not used.
+ * Mount it with `http.createServer(ui.handler)` or as an express middleware (`app.use(ui.handler)`: it calls
+ * `next()` for paths it does not serve, when given — after the Host and Origin checks).
  */
 import { createReadStream, existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -21,6 +28,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCardFixtures } from "@onshi-sim/fixtures";
+import { jsonMediaType } from "@onshi-sim/server/http/json-io.js";
+import { parseAuthority, ServedHosts } from "@onshi-sim/server/http/served-hosts.js";
 import { loadScenarios, type Scenario } from "@onshi-sim/reader-agent/scenario/scenario-schema.js";
 import { TrainerSettings } from "./trainer-settings.js";
 
@@ -29,8 +38,16 @@ export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } f
 export const KIOSK_UI_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
 export interface KioskUiOptions {
-  /** Socket.IO URL of the reader agent as the browser reaches it, e.g. http://127.0.0.1:8742. */
-  readonly agentUrl: string;
+  /**
+   * Socket.IO URL of the reader agent as the browser reaches it, e.g. http://127.0.0.1:8742; or a function of the
+   * host name the page was loaded from (already one this UI serves), for a kiosk served on a LAN name.
+   */
+  readonly agentUrl: string | ((pageHost: string) => string);
+  /**
+   * Host names served besides 127.0.0.1, localhost and [::1] — only for serving the kiosk on a LAN on purpose
+   * (`onshi-sim start --host 0.0.0.0 --allowed-host kiosk.lan`); "name:port" for a reverse proxy. Default none.
+   */
+  readonly allowedHosts?: readonly string[];
   readonly agentToken: string;
   /** The qualification server, e.g. http://127.0.0.1:8741 (proxied under /api). */
   readonly serverUrl: string;
@@ -73,8 +90,12 @@ const MAX_BODY = 256 * 1024;
 export function createKioskUi(options: KioskUiOptions): KioskUi {
   const distDir = options.distDir ?? KIOSK_UI_DIST;
   const settings = options.settings ?? new TrainerSettings();
+  const served = new ServedHosts(options.allowedHosts);
+  const agentUrlFor = (req: IncomingMessage): string => {
+    if (typeof options.agentUrl === "string") return options.agentUrl;
+    return options.agentUrl(parseAuthority(req.headers.host ?? "")?.name ?? "127.0.0.1");
+  };
   const config = {
-    agentUrl: options.agentUrl,
     agentToken: options.agentToken,
     facility: options.facility ?? "1311234567",
     resultResetSeconds: options.resultResetSeconds ?? 20,
@@ -144,7 +165,20 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const run = async (): Promise<void> => {
-      if (path === "/ui/config.json") return json(res, 200, config);
+      // The trust boundary (see the top of this file): Host, then Origin, before anything is read or served.
+      if (!served.servesHost(req.headers.host, req.socket)) {
+        return json(res, 403, { error: { code: "UI-HOST", message: `this kiosk UI does not answer for that Host: open it as http://127.0.0.1:<port>/ (or localhost), or start it with an allowed host (--allowed-host, ONSHI_SIM_ALLOWED_HOSTS)` } });
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !served.servesOrigin(origin, req.socket)) {
+        return json(res, 403, { error: { code: "UI-ORIGIN", message: "requests from another site's page are refused (Origin is not this kiosk UI)" } });
+      }
+      const writes = req.method !== "GET" && req.method !== "HEAD";
+      if (writes && (path.startsWith("/ui/") || path === "/api" || path.startsWith("/api/")) && jsonMediaType(req.headers["content-type"]) !== true) {
+        req.resume();
+        return json(res, 415, { error: { code: "UI-MEDIA-TYPE", message: "writes need Content-Type: application/json (no form or text/plain requests)" } });
+      }
+      if (path === "/ui/config.json") return json(res, 200, { agentUrl: agentUrlFor(req), ...config });
       if (path === "/ui/settings") {
         if (req.method === "POST") {
           try {

@@ -1,7 +1,7 @@
 /**
  * /trainer inserts a card and changes the simulation date (and the consent flow: the pre-2024-10-07 限度額 screen),
  * marks the reader out of order and steps through a scenario (guided demo);
- * /reception looks up by insurance number through the server's HTTP API.
+ * /reception looks up by insurance number through the server's HTTP API; the trainer's fault and reseed buttons.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -110,5 +110,16 @@ describe.skipIf(!run)("trainer console and reception lookups", () => {
     await form.getByRole("button", { name: "照会" }).click();
     await contains(reception.locator("[data-lookup-result]"), "E205");
     await reception.context().close();
+  });
+
+  it("server faults and reseed: the trainer's writes reach the server through the UI (JSON, from its own origin)", async () => {
+    const faults = async () => ((await stack.admin("GET", "/api/admin/faults")) as { faults: { kind: string }[] }).faults.map((f) => f.kind);
+    await trainer.locator("button", { hasText: "メンテナンス（503）" }).click();
+    await expect.poll(faults).toEqual(["maintenance"]);
+    await contains(trainer.locator("p.note", { hasText: "有効な障害" }), "maintenance");
+    await trainer.locator("button", { hasText: "障害を解除" }).click();
+    await expect.poll(faults).toEqual([]);
+    await trainer.locator("button", { hasText: "初期状態に戻す" }).click();
+    await contains(trainer.locator("[data-message]"), "初期状態に戻しました");
   });
 });

@@ -15,6 +15,7 @@
 import { io, type Socket } from "socket.io-client";
 import type {
   AgentConnectError,
+  AgentError,
   AgentSnapshot,
   ClientToServerEvents,
   CommandAck,
@@ -46,6 +47,7 @@ export type DriverEvent =
   | { readonly event: "session:state"; readonly data: SessionView }
   | { readonly event: "agent:readers"; readonly data: readonly ReaderInfo[] }
   | { readonly event: "agent:transport"; readonly data: TransportNotice }
+  | { readonly event: "agent:error"; readonly data: AgentError }
   | { readonly event: "disconnect"; readonly data: { readonly reason: string } };
 
 export class AgentCommandError extends Error {
@@ -94,6 +96,7 @@ export class AgentDriver {
       this.#publish({ event: "agent:readers", data: readers });
     });
     this.socket.on("agent:transport", (notice) => this.#publish({ event: "agent:transport", data: notice }));
+    this.socket.on("agent:error", (error) => this.#publish({ event: "agent:error", data: error }));
     this.socket.on("disconnect", (reason) => this.#publish({ event: "disconnect", data: { reason } }));
   }
 

@@ -3,16 +3,20 @@
  * SessionManager: one ReceptionSession per reader slot) and streams every session over Socket.IO with the
  * typed maps of `events.ts`.
  *
- * - Loopback by default, and a token in the handshake (`auth.token`) or no connection at all.
+ * - Loopback by default, and a token in the handshake (`auth.token`) or no connection at all. Before the token:
+ *   the Host must be one the agent serves and a browser's Origin a page on this machine (ServedHosts), checked
+ *   in socket.io's allowRequest — the first request of both transports, so WebSocket-only clients too.
  * - Any number of kiosks may watch; each gets `agent:snapshot` (every reader, every session's current view) as
  *   soon as it connects, so a kiosk that reconnects mid-session picks up where it was.
- * - Every payload is validated (zod); a bad one is refused in the ack and changes nothing.
+ * - Every payload is validated (zod); a bad one is refused in the ack and changes nothing. An unknown event or
+ *   an oversized payload is refused the same way, the connection kept; with no ack, as `agent:error`.
  * - Transport notices (reader unplugged, PC/SC context lost while pcscd restarts, back again) go out as
  *   `agent:transport`; the session carries on once the reader is back.
  */
 import { timingSafeEqual, type X509Certificate } from "node:crypto";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ServedHosts } from "@onshi-sim/server/http/served-hosts.js";
 import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import type { FaceVerifier } from "../face/face-verifier.js";
@@ -26,9 +30,10 @@ import {
   CLIENT_PAYLOAD_SCHEMAS,
   DEFAULT_AGENT_PORT,
   HandshakeAuth,
-  MAX_FACE_FRAME_BYTES,
+  MAX_MESSAGE_BYTES,
   type Ack,
   type AgentConnectError,
+  type AgentError,
   type AgentSnapshot,
   type ClientEventName,
   type ClientToServerEvents,
@@ -39,6 +44,7 @@ import {
   type SessionErrorCode,
   type SocketData,
 } from "./events.js";
+import { payloadTooLarge } from "./payload-limits.js";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -82,10 +88,17 @@ export interface AgentOptions {
   /** Opt-in: enables dev:insert-card / dev:remove-card / dev:reader-broken (still token-protected). */
   readonly devCards?: DevCardSlots;
   /**
-   * Browser origins allowed to connect (CORS). Default: any http(s) origin on localhost / 127.0.0.1 / [::1]
-   * (the kiosk UI). Non-browser clients send no Origin and are not affected.
+   * Browser origins allowed to connect, checked on the handshake of both transports. Default: a page on this
+   * machine — http(s) on 127.0.0.1 / localhost / [::1], the address the agent is reached on, or an allowed
+   * host, any port (the kiosk UI, a vendor's own kiosk page). Programs send no Origin and are not affected.
    */
   readonly allowedOrigins?: readonly string[] | "any";
+  /**
+   * Host names the agent answers for besides the loopback ones (DNS rebinding), e.g. a LAN name when kiosks on
+   * other machines connect on purpose; "name:port" for a proxy. Default none (the CLI reads --allowed-host and
+   * ONSHI_SIM_ALLOWED_HOSTS).
+   */
+  readonly allowedHosts?: readonly string[];
   /** How often a transport that lost its PC/SC context is restarted until pcscd is back. Default 1 s. */
   readonly recoveryIntervalMs?: number;
   /** One line per session event (JSON; never a PIN). Default: nothing. */
@@ -105,8 +118,6 @@ type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, InterServe
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type Payload<E extends ClientEventName> = z.infer<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
 
-const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
-
 export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
   if (!options.token) throw new Error("the reader agent needs a token (ONSHI_SIM_AGENT_TOKEN or data/agent-token)");
   const log = options.log ?? (() => {});
@@ -122,21 +133,40 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
   // Load the face models now, not when the first patient looks at the camera.
   options.faceVerifier?.ready().catch((e: unknown) => log(JSON.stringify({ faceVerifier: "not ready", message: (e as Error).message })));
 
+  const served = new ServedHosts(options.allowedHosts);
+  const hostRefusal = `Host not served here: use 127.0.0.1, localhost or [::1] with the agent's port, or add the name to ONSHI_SIM_ALLOWED_HOSTS (allowedHosts)`;
+  const allowed = options.allowedOrigins ?? "this-machine";
+  const originAllowed = (origin: string, socket: { localPort?: number; localAddress?: string }) =>
+    allowed === "any" || (allowed === "this-machine" ? served.originOnThisMachine(origin, socket) : allowed.includes(origin));
+
   const http: HttpServer = createHttpServer((req, res) => {
     // Socket.IO answers its own path; this is everything else.
-    if (req.url === "/health") {
+    if (!served.servesHost(req.headers.host, req.socket)) {
+      res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "host-not-served", message: hostRefusal } }));
+    } else if (req.url === "/health") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", protocol: AGENT_PROTOCOL_VERSION }));
     } else res.writeHead(404, { "content-type": "text/plain" }).end("onshi-sim reader agent: connect with Socket.IO\n");
   });
-  const allowed = options.allowedOrigins ?? "loopback";
   const io: AgentServer = new Server(http, {
     serveClient: false,
-    maxHttpBufferSize: MAX_FACE_FRAME_BYTES + 64 * 1024,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // The first request of every connection, polling or WebSocket (engine.io calls it for both handshakes).
+    allowRequest: (req, callback) => {
+      if (!served.servesHost(req.headers.host, req.socket)) {
+        log(JSON.stringify({ refused: "host", address: req.socket.remoteAddress }));
+        return callback(hostRefusal, false);
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !originAllowed(origin, req.socket)) {
+        log(JSON.stringify({ refused: "origin", address: req.socket.remoteAddress }));
+        return callback("origin refused: only pages on this machine (or an allowed host) may connect", false);
+      }
+      callback(null, true);
+    },
+    // CORS headers for polling from an allowed page (the handshake itself is decided above). The listen address
+    // stands in for the arrival address, which this callback does not see.
     cors: {
-      origin: (origin, callback) => {
-        if (origin === undefined || allowed === "any") return callback(null, true);
-        callback(null, allowed === "loopback" ? LOOPBACK_ORIGIN.test(origin) : allowed.includes(origin));
-      },
+      origin: (origin, callback) => callback(null, origin === undefined || originAllowed(origin, { localAddress: options.host ?? "127.0.0.1" })),
     },
   });
 
@@ -173,6 +203,15 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
 
   io.on("connection", (socket) => {
     log(JSON.stringify({ connected: socket.data.clientName, id: socket.id }));
+    // Before any handler: an oversized payload or an unknown event is answered here, and goes no further.
+    socket.use(([event, ...rest], next) => {
+      const ack = typeof rest.at(-1) === "function" ? (rest.at(-1) as Ack) : undefined;
+      const args = ack ? rest.slice(0, -1) : rest;
+      const code = payloadTooLarge(event, args) ? "payload-too-large" : Object.hasOwn(CLIENT_PAYLOAD_SCHEMAS, event) ? null : "unknown-event";
+      if (!code) return next();
+      log(JSON.stringify({ refused: code, id: socket.id }));
+      answer(socket, event, ack, refuse(code));
+    });
     socket.emit("agent:snapshot", snapshot());
     const session = (sessionId: string) => manager.bySessionId(sessionId);
     const withSession = async (sessionId: string, run: (s: ReceptionSession) => CommandResult | Promise<CommandResult>): Promise<CommandAck> => {
@@ -231,7 +270,8 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     const on = socket.on.bind(socket) as unknown as (event: string, listener: (...args: unknown[]) => void) => void;
     on(event, (...args: unknown[]) => {
       const last = args.at(-1);
-      const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
+      const given = typeof last === "function" ? (last as Ack) : undefined;
+      const ack: Ack = (a) => answer(socket, event, given, a);
       const raw = typeof last === "function" ? args.slice(0, -1) : args;
       const parsed = CLIENT_PAYLOAD_SCHEMAS[event].safeParse(raw[0] ?? {});
       if (!parsed.success || raw.length > 1) {
@@ -248,6 +288,14 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
           ack(refuse("internal"));
         });
     });
+  }
+
+  /** The ack when there is one; a refusal without one goes out as agent:error (an acceptance needs no word). */
+  function answer(socket: AgentSocket, event: string, ack: Ack | undefined, result: CommandAck): void {
+    if (ack) return ack(result);
+    if (result.ok) return;
+    const error: AgentError = { ...result.error, ...(/^[A-Za-z:-]{1,64}$/.test(event) ? { event } : {}) };
+    socket.emit("agent:error", error);
   }
 
   try {

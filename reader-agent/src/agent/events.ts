@@ -9,7 +9,7 @@
  *   session:state    one session's new view  session:pin           {sessionId, pin}
  *   agent:readers    reader list changed     session:face-frame    {sessionId, image}
  *   agent:transport  reader / PC/SC notices  session:consent       {sessionId, comprehensive?, items?}
- *                                           session:cancel | session:retry {sessionId}
+ *   agent:error      a refusal with no ack   session:cancel | session:retry {sessionId}
  *                                           staff:visual          {sessionId, staffPin}
  *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
  *                                           agent:sync            {} → the snapshot in the ack
@@ -18,7 +18,15 @@
  *                                           dev:reader-broken     {broken, reader?}  (trainer: reader out of order)
  *
  * Handshake: `io(url, { auth: { token, clientName? } })`; a wrong or missing token fails the connection with
- * `connect_error` whose `data` is an `AgentConnectError`.
+ * `connect_error` whose `data` is an `AgentConnectError`. A browser page must be on this machine (Origin: a
+ * loopback name or an allowed host, any port) and the Host one the agent serves, else the handshake is refused
+ * with HTTP 403 (polling) / 400 (WebSocket) before the token is looked at.
+ *
+ * Refusals never cost the connection: an unknown event answers `unknown-event`, a payload over its limit
+ * `payload-too-large` (a camera frame over MAX_FACE_FRAME_BYTES, any other command over MAX_COMMAND_BYTES), in
+ * the ack, or as `agent:error` when the client sent none. Only a single message over MAX_MESSAGE_BYTES — beyond
+ * every limit, so no well-behaved client meets it — is cut by Socket.IO itself, which closes the connection
+ * (WebSocket close 1009 "Message Too Big", or HTTP 413 on polling): it cannot be read to be answered.
  */
 import { z } from "zod";
 import type { ReaderInfo, SessionError, SessionErrorCode, SessionView, TransportNotice, TransportStatus } from "../session/session-view.js";
@@ -29,8 +37,15 @@ export { CONSENT_ITEMS, SESSION_PHASES, VERIFICATION_METHODS } from "../session/
 /** Bumped when an event or payload changes incompatibly. */
 export const AGENT_PROTOCOL_VERSION = 1;
 export const DEFAULT_AGENT_PORT = 8742;
-/** Camera frames are sent as binary; larger ones are refused by Socket.IO before they reach a handler. */
+/** A camera frame's image (binary, or what its base64 decodes to); a larger one is refused: payload-too-large. */
 export const MAX_FACE_FRAME_BYTES = 8 * 1024 * 1024;
+/** Every command but a camera frame (and a frame's fields besides the image); real ones are under 1 KiB. */
+export const MAX_COMMAND_BYTES = 64 * 1024;
+/**
+ * Socket.IO's own ceiling per message (maxHttpBufferSize): above the largest frame the schema takes (8 MiB as
+ * base64 is 11.2 MB), so whatever lies between a limit and this is answered with payload-too-large.
+ */
+export const MAX_MESSAGE_BYTES = 12 * 1024 * 1024;
 
 // ── client → agent payloads ───────────────────────────────────────────────────────────────────────
 
@@ -134,6 +149,12 @@ export type CommandAck =
 
 export type Ack = (answer: CommandAck) => void;
 
+/** `agent:error`: a refusal for a command sent without an ack (unknown event, bad or oversized payload). */
+export interface AgentError extends CommandError {
+  /** The event refused, when its name is letters, ':' and '-' only (a name with digits is never echoed). */
+  readonly event?: string;
+}
+
 export interface ServerToClientEvents {
   /** Sent on every (re)connection and in answer to agent:sync: all readers and the current view of every session. */
   "agent:snapshot": (snapshot: AgentSnapshot) => void;
@@ -142,6 +163,8 @@ export interface ServerToClientEvents {
   "agent:readers": (readers: readonly ReaderInfo[]) => void;
   /** Reader plugged / unplugged, PC/SC context lost (pcscd restart) and recovered, transport errors. */
   "agent:transport": (notice: TransportNotice) => void;
+  /** A command sent without an ack was refused (with an ack, the refusal is the ack). */
+  "agent:error": (error: AgentError) => void;
 }
 
 export interface ClientToServerEvents {

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCardFixtures, loadTestCa } from "@onshi-sim/fixtures";
+import { allowedHostsFromEnv } from "@onshi-sim/server/http/served-hosts.js";
 import { DEFAULT_AGENT_PORT } from "../agent/events.js";
 import { createAgent, type DevCardSlots, type ReaderAgent } from "../agent/agent-server.js";
 import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "../agent/fixture-cards.js";
@@ -33,6 +34,7 @@ export const AGENT_USAGE = `onshi-sim agent [options]
   --simulation-date YYYYMMDD  trainer setting passed to every lookup
   --consent-flow since-2024-10-07|before-2024-10-07
   --host H --port P           where kiosks connect (default 127.0.0.1:${DEFAULT_AGENT_PORT}; --port 0 picks one)
+  --allowed-host NAME         also answer for NAME (repeatable; and $ONSHI_SIM_ALLOWED_HOSTS): kiosks on a LAN on purpose
   --device ID                 reader device key for face/目視 (default ${DEFAULT_DEVICE_ID}, fixtures/devices)
   --no-face                   no face verification (PIN and 目視 only; starts faster, ~400 MB less)
   --idle-timeout MS           abort a session after this long without input (default 60000)
@@ -73,6 +75,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       "consent-flow": { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: String(DEFAULT_AGENT_PORT) },
+      "allowed-host": { type: "string", multiple: true, default: [] },
       device: { type: "string", default: DEFAULT_DEVICE_ID },
       "no-face": { type: "boolean", default: false },
       "idle-timeout": { type: "string" },
@@ -108,6 +111,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     ...(consentFlow ? { consentFlow } : {}),
     host: values.host,
     port,
+    allowedHosts: [...allowedHostsFromEnv(), ...values["allowed-host"]],
     deviceId: values.device,
     face: !values["no-face"],
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
@@ -136,6 +140,8 @@ export interface LaunchAgentOptions {
   readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
   readonly host?: string;
   readonly port?: number;
+  /** Host names kiosks may use besides the loopback ones (createAgent's allowedHosts). */
+  readonly allowedHosts?: readonly string[];
   readonly deviceId?: string;
   readonly face: boolean;
   readonly idleTimeoutMs?: number;
@@ -213,6 +219,7 @@ export async function launchAgent(options: LaunchAgentOptions): Promise<Launched
       token: token.value,
       host: options.host ?? "127.0.0.1",
       port: options.port ?? DEFAULT_AGENT_PORT,
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
       device,
       staffPin: staffPin.value,
       fixtureCas: [new X509Certificate(ca.certificateDer)],

@@ -8,7 +8,9 @@ import { runStart } from "./start.js";
 export const USAGE = `onshi-sim — マイナ保険証 / オンライン資格確認 simulator
 
 usage:
-  onshi-sim start                              start the simulator (PC/SC check, reader watch)
+  onshi-sim start [--host H --allowed-host NAME…]
+                                               start the simulator (PC/SC check, reader watch); loopback unless
+                                               --host, and LAN names only with --allowed-host (README: Security)
   onshi-sim doctor                             is PC/SC ready? what to install
   onshi-sim card list                          fixture cards, their PINs and retry counters
   onshi-sim card insert <id> [--via vpcd|memory] [--slot N]

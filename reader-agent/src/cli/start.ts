@@ -4,6 +4,10 @@
  * when we are root), and the reader agent watching every PC/SC reader plus one memory reader that the
  * trainer console and `onshi-sim drive` fill with fixture cards — and the kiosk UI (/, /reception, /trainer).
  * `--reseed` is passed on to the server (reload the seed; a damaged database is moved aside first).
+ *
+ * Loopback only by default. To serve kiosks on other machines on purpose: `--host 0.0.0.0` (the UI and the
+ * agent listen there; the server stays on loopback behind the UI's proxy) and `--allowed-host kiosk.lan` for
+ * each name the browsers use (an IP literal of this machine needs none); see README.md, Security.
  */
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -12,6 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCardFixtures } from "@onshi-sim/fixtures";
 import { dataFolderHolder, DataFolderInUseError } from "@onshi-sim/server/lock/data-folder-lock.js";
+import { allowedHostsFromEnv, LOOPBACK_HOST_NAMES } from "@onshi-sim/server/http/served-hosts.js";
 import { DEFAULT_AGENT_PORT } from "../agent/events.js";
 import { ensurePcscd } from "../transport/pcscd-daemon.js";
 import { dataDir } from "../config.js";
@@ -29,8 +34,12 @@ export async function runStart(argv: string[]): Promise<number> {
       "server-port": { type: "string", default: process.env.ONSHI_SIM_SERVER_PORT ?? "8741" },
       "agent-port": { type: "string", default: process.env.ONSHI_SIM_AGENT_PORT ?? String(DEFAULT_AGENT_PORT) },
       "ui-port": { type: "string", default: process.env.ONSHI_SIM_UI_PORT ?? "8740" },
+      host: { type: "string", default: "127.0.0.1" },
+      "allowed-host": { type: "string", multiple: true, default: [] },
     },
   });
+  const host = values.host;
+  const allowedHosts = [...allowedHostsFromEnv(), ...values["allowed-host"]];
   const serverUrl = `http://127.0.0.1:${values["server-port"]}`;
   if (!values["no-server"]) refuseSecondServer(serverUrl);
   const cards = await loadCardFixtures();
@@ -65,14 +74,21 @@ export async function runStart(argv: string[]): Promise<number> {
       qualification: new TrainerQualificationPort({ baseUrl: server?.url ?? serverUrl, medicalInstitutionCode: facility }, settings),
       facility,
       port: Number(values["agent-port"]),
+      host,
+      allowedHosts,
       face: !values["no-face"],
       dev: true,
       log: (line) => say(`[agent] ${line}`),
     });
     for (const line of launched.summary) say(`reader agent: ${line}`);
     say(`reader agent: ${launched.agent.url} (Socket.IO; kiosks authenticate with the agent token)`);
+    const agentPort = launched.agent.port;
+    // Where a page on this machine reaches the agent (a wildcard listen address is not one to connect to).
+    const localAgentUrl = wildcard(host) ? `http://127.0.0.1:${agentPort}` : launched.agent.url;
     const kiosk = createKioskUi({
-      agentUrl: launched.agent.url,
+      // A page loaded through a LAN name or address finds the agent under that same name (both listen on --host).
+      agentUrl: (pageHost) => (isLoopbackName(pageHost) ? localAgentUrl : `http://${pageHost}:${agentPort}`),
+      allowedHosts,
       agentToken: agentToken().value,
       serverUrl: server?.url ?? serverUrl,
       adminToken: serverAdminToken(),
@@ -84,9 +100,13 @@ export async function runStart(argv: string[]): Promise<number> {
     ui = createHttpServer(kiosk.handler);
     await new Promise<void>((resolve, reject) => {
       ui!.once("error", reject);
-      ui!.listen(Number(values["ui-port"]), "127.0.0.1", () => resolve());
+      ui!.listen(Number(values["ui-port"]), host, () => resolve());
     });
-    const uiUrl = `http://127.0.0.1:${(ui.address() as AddressInfo).port}`;
+    const uiHost = wildcard(host) || isLoopbackName(host) ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+    const uiUrl = `http://${uiHost}:${(ui.address() as AddressInfo).port}`;
+    if (!isLoopbackName(host) && host !== "::1") {
+      say(`kiosk UI and agent listen on ${host}: open them by this machine's address${allowedHosts.length ? ` or ${allowedHosts.join(", ")}` : " (names need --allowed-host)"}`);
+    }
     say(`kiosk UI: ${uiUrl}/   reception: ${uiUrl}/reception   trainer: ${uiUrl}/trainer`);
     say("onshi-sim ready (Ctrl-C to stop)");
     if (!values["exit-when-ready"]) {
@@ -103,6 +123,9 @@ export async function runStart(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+const wildcard = (address: string) => address === "0.0.0.0" || address === "::";
+const isLoopbackName = (name: string) => (LOOPBACK_HOST_NAMES as readonly string[]).includes(name);
 
 function serverDataDir(): string {
   return join(dataDir(), "server");

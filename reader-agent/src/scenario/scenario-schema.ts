@@ -31,7 +31,7 @@ export const SESSION_ERROR_CODES = [
   "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
   "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
   "idle-timeout", "cancelled", "no-method",
-  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "internal",
+  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "internal",
 ] as const satisfies readonly SessionErrorCode[];
 type MissingErrorCode = Exclude<SessionErrorCode, (typeof SESSION_ERROR_CODES)[number]>;
 const allErrorCodesListed: MissingErrorCode extends never ? true : false = true;

@@ -141,6 +141,11 @@ const ERRORS: Record<SessionErrorCode, ErrorText> = {
   "unknown-card": { text: t("そのカードはありません", "No such card"), next: t("onshi-sim card list で確認してください", "See onshi-sim card list") },
   "card-in-use": { text: t("そのカードは別の読み取り機にあります", "That card is in another reader"), next: t("そちらから取り出してから置いてください", "Remove it there first") },
   "unknown-reader": { text: t("そのカードリーダーはありません", "No such reader"), next: t("接続されているカードリーダーを確認してください", "Check the readers connected") },
+  "unknown-event": { text: t("その操作はありません", "There is no such event"), next: t("イベント名を確認してください（reader-agent/src/agent/events.ts）", "Check the event name (reader-agent/src/agent/events.ts)") },
+  "payload-too-large": {
+    text: t("送信内容が大きすぎます", "The payload is too large"),
+    next: t("カメラ画像は 8 MiB まで、その他の操作は 64 KiB までです", "Camera frames may be up to 8 MiB, every other command up to 64 KiB"),
+  },
   internal: { text: t("内部エラーが発生しました", "Internal error"), next: ASK_STAFF },
 };
 

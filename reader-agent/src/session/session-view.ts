@@ -110,6 +110,8 @@ export type SessionErrorCode =
   /** dev:insert-card of a card that is in another reader (this agent's, or another process's). */
   | "card-in-use"
   | "unknown-reader"
+  | "unknown-event"
+  | "payload-too-large"
   | "internal";
 
 export interface SessionError extends LocalizedText {

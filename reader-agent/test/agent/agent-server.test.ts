@@ -5,15 +5,16 @@
  * agent-session-suite.ts, run over memory and over pcsc.
  */
 import { readFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { FACES_DIR } from "@onshi-sim/fixtures";
 import { io as connectRaw } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AgentDriver, AgentCommandError } from "../../src/agent/agent-driver.js";
-import type { AgentConnectError, CommandAck } from "../../src/agent/events.js";
+import { MAX_FACE_FRAME_BYTES, type AgentConnectError, type AgentError, type CommandAck } from "../../src/agent/events.js";
 import { WorkerFaceVerifier } from "../../src/face/worker-face-verifier.js";
 import { MemoryReaderTransport } from "../../src/transport/memory.js";
-import { READER, startAgentHarness, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
+import { READER, startAgentHarness, TOKEN, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
 import { virtualCard } from "../../../test/support/cards.js";
 
 const faces = new WorkerFaceVerifier();
@@ -51,6 +52,113 @@ describe("connection", () => {
     expect(h.agent.host).toBe("127.0.0.1");
     const res = await fetch(`${h.agent.url}/health`);
     expect(await res.json()).toEqual({ status: "ok", protocol: 1 });
+  });
+});
+
+/** A raw GET with any Host and Origin (fetch will not set Host): status and body. */
+function rawGet(url: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, path, headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** A real socket.io-client over WebSocket only, with the token and the Origin header a browser page would send. */
+function connectFrom(url: string, origin: string | undefined): Promise<"connected" | Error> {
+  return new Promise((resolve) => {
+    const socket = connectRaw(url, { transports: ["websocket"], auth: { token: TOKEN }, reconnection: false, forceNew: true, ...(origin ? { extraHeaders: { origin } } : {}) });
+    socket.once("connect", () => {
+      socket.close();
+      resolve("connected");
+    });
+    socket.once("connect_error", (e) => {
+      socket.close();
+      resolve(e);
+    });
+  });
+}
+
+describe("who may connect: Origin and Host", () => {
+  it("a WebSocket from another site's page is refused before the token is even looked at; pages on this machine connect", async () => {
+    const h = await start();
+    const port = new URL(h.agent.url).port;
+    for (const origin of ["http://evil.example", `http://evil.example:${port}`, "null", "http://127.0.0.1.evil.example:8740"]) {
+      expect(await connectFrom(h.agent.url, origin), origin).toBeInstanceOf(Error);
+    }
+    expect(h.logs.some((l) => l.includes('"refused":"origin"'))).toBe(true);
+    // The kiosk UI (another loopback port), a vendor's own kiosk page, and programs (no Origin).
+    for (const origin of ["http://127.0.0.1:8740", "http://localhost:5173", "http://[::1]:3000", undefined]) {
+      expect(await connectFrom(h.agent.url, origin), String(origin)).toBe("connected");
+    }
+    // Polling handshakes are checked the same way (socket.io's allowRequest sees both transports' first request).
+    const polling = "/socket.io/?EIO=4&transport=polling";
+    const evil = await rawGet(h.agent.url, polling, { origin: "http://evil.example" });
+    expect(evil.status).toBe(403);
+    expect(evil.body).toContain("origin");
+    expect((await rawGet(h.agent.url, polling, { origin: "http://127.0.0.1:8740" })).status).toBe(200);
+  });
+
+  it("answers only for its own Host names (DNS rebinding): /health and the Socket.IO handshake", async () => {
+    const h = await start();
+    const port = new URL(h.agent.url).port;
+    const health = await rawGet(h.agent.url, "/health", { host: `evil.example:${port}` });
+    expect(health.status).toBe(403);
+    expect(health.body).toContain("ONSHI_SIM_ALLOWED_HOSTS");
+    const handshake = await rawGet(h.agent.url, "/socket.io/?EIO=4&transport=polling", { host: `evil.example:${port}` });
+    expect(handshake.status).toBe(403);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect((await rawGet(h.agent.url, "/health", { host })).status, host).toBe(200);
+  });
+});
+
+describe("refusals come before any disconnect", () => {
+  it("an unknown event is refused with unknown-event: in the ack, or as agent:error without one; the kiosk stays connected", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    const errors: AgentError[] = [];
+    kiosk.onEvent((e) => e.event === "agent:error" && errors.push(e.data));
+    const raw = kiosk.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<CommandAck> }; emit(event: string, ...args: unknown[]): void };
+    const ack = await raw.timeout(5000).emitWithAck("no:such:event", { x: 1 });
+    expect(ack).toMatchObject({ ok: false, error: { code: "unknown-event", en: expect.stringContaining("no such event") } });
+    raw.emit("session:telepathy", { x: 1 });
+    raw.emit("1234", { x: 1 });
+    await expect.poll(() => errors.length).toBe(2);
+    expect(errors[0]).toMatchObject({ code: "unknown-event", event: "session:telepathy" });
+    expect(errors[1]).toMatchObject({ code: "unknown-event" });
+    expect(errors[1]!.event).toBeUndefined(); // a name with digits is never echoed (it could be a PIN)
+    // A refused known command without an ack is told too.
+    raw.emit("session:pin", { sessionId: "x", pin: "nope" });
+    await expect.poll(() => errors.length).toBe(3);
+    expect(errors[2]).toMatchObject({ code: "bad-request", event: "session:pin" });
+    expect(JSON.stringify(errors)).not.toContain("nope");
+    expect(kiosk.socket.connected).toBe(true);
+    expect((await kiosk.sync()).ok).toBe(true);
+  });
+
+  it("an oversized payload is refused with payload-too-large, changes nothing, and the connection stays", async () => {
+    const h = await start();
+    const kiosk = await h.kiosk();
+    await kiosk.insertCard("yamada-taro");
+    const view = await kiosk.waitFor("choose-method");
+    const raw = kiosk.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<CommandAck> } };
+    const send = (event: string, ...args: unknown[]) => raw.timeout(10_000).emitWithAck(event, ...args);
+    // A camera frame 1 MiB over the frame limit (binary), and a command padded far beyond any real one.
+    const frame = await send("session:face-frame", { sessionId: view.sessionId, image: Buffer.alloc(MAX_FACE_FRAME_BYTES + 1, 0xff) });
+    expect(frame).toMatchObject({ ok: false, error: { code: "payload-too-large" } });
+    const padded = await send("session:pin", { sessionId: view.sessionId, pin: "1234", pad: "x".repeat(100 * 1024) });
+    expect(padded).toMatchObject({ ok: false, error: { code: "payload-too-large" } });
+    const unknownBig = await send("no:such:event", "x".repeat(1024 * 1024));
+    expect(unknownBig).toMatchObject({ ok: false, error: { code: "payload-too-large" } });
+    expect(kiosk.socket.connected).toBe(true);
+    // Nothing changed: same screen, the PIN still has its 3 tries, and the agent still answers this kiosk.
+    expect(h.agent.manager.session(READER)?.view).toMatchObject({ phase: "choose-method", seq: view.seq, pin: { triesLeft: 3 } });
+    expect((await kiosk.sync()).ok).toBe(true);
   });
 });
 

@@ -84,6 +84,7 @@ export const RESULT_CODES = {
   R008: { kind: "http", httpStatus: 404, message: "No such resource.", description: "Unknown person, fault, device or certificate serial on an admin endpoint." },
   R009: { kind: "http", httpStatus: 503, message: "Too many outstanding nonces; try again shortly.", description: "Nonce store full (bounded)." },
   R010: { kind: "http", httpStatus: 409, message: "The request conflicts with the current state.", description: "Admin action not applicable (e.g. lose a qualification the person does not have)." },
+  R011: { kind: "http", httpStatus: 403, message: "This server does not answer for that Host or Origin.", description: "Host is not 127.0.0.1, localhost, [::1] or an allowed host (ONSHI_SIM_ALLOWED_HOSTS) on the server's port, or the Origin is another site's page (DNS rebinding, cross-site requests)." },
 } as const satisfies Record<string, ResultCodeEntry>;
 
 export type ResultCode = keyof typeof RESULT_CODES;

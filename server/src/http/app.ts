@@ -22,6 +22,7 @@ import { docsPage, openApiDocument } from "../openapi/openapi.js";
 import { HttpError, parseInput, sendError } from "./http-error.js";
 import { isJsonRequest, jsonBody, writeJson } from "./json-io.js";
 import { ROUTES } from "./route-specs.js";
+import { ServedHosts } from "./served-hosts.js";
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** What the card-path handlers use: node's request with the parsed body, node's response — nothing of express. */
@@ -44,7 +45,7 @@ const facilityOf = (body: unknown): string | null => {
   return typeof v === "string" && /^\d{10}$/.test(v) ? v : null;
 };
 
-export function createApp(ctx: ServerContext): ApiListener {
+export function createApp(ctx: ServerContext, servedHosts: ServedHosts = new ServedHosts()): ApiListener {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -316,9 +317,19 @@ export function createApp(ctx: ServerContext): ApiListener {
    * cost more event-loop time than the whole card lookup, and its per-request objects outlived young-generation
    * collections (~25 % survived a scavenge, against ~1 % for node's own http), which made every scavenge long —
    * the p99 of the 2,000/s target. What express would have done for these two URLs is exactly this: no query to
-   * guard, no admin or XML prefix, the JSON body, the route, the error handler.
+   * guard, no admin or XML prefix, the JSON body, the route, the error handler. Every request, hot or not, first
+   * has its Host and Origin checked (ServedHosts: a Map and a Set lookup).
    */
+  const foreignHost = new HttpError("R011", `Host not served here: use 127.0.0.1, localhost or [::1] with the server's port, or add the name to ONSHI_SIM_ALLOWED_HOSTS (${servedHosts.extra.join(", ") || "none yet"}).`);
+  const foreignOrigin = new HttpError("R011", "Origin refused: this server takes requests only from its own pages (or from programs, which send no Origin).");
   return (req: IncomingMessage, res: ServerResponse): void => {
+    // First of all, before the route or the body: a rebound name or another site's page gets nothing here.
+    const origin = req.headers.origin;
+    if (!servedHosts.servesHost(req.headers.host, req.socket) || (origin !== undefined && !servedHosts.servesOrigin(origin, req.socket))) {
+      req.resume();
+      sendError(res, servedHosts.servesHost(req.headers.host, req.socket) ? foreignOrigin : foreignHost);
+      return;
+    }
     const url = req.url ?? "";
     const handler = req.method === "POST" && Object.hasOwn(hot, url) ? hot[url as keyof typeof hot] : undefined;
     if (!handler) {
