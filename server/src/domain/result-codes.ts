@@ -82,8 +82,9 @@ export const RESULT_CODES = {
   R006: { kind: "http", httpStatus: 404, message: "No such route.", description: "Unknown route." },
   R007: { kind: "http", httpStatus: 401, message: "Admin token missing or wrong.", description: "Admin endpoints need Authorization: Bearer <token>." },
   R008: { kind: "http", httpStatus: 404, message: "No such resource.", description: "Unknown person, fault, device or certificate serial on an admin endpoint." },
-  R009: { kind: "http", httpStatus: 503, message: "Too many outstanding nonces; try again shortly.", description: "Nonce store full (bounded)." },
+  R009: { kind: "http", httpStatus: 503, message: "Too many outstanding nonces; try again shortly.", description: "Nonce store full (bounded): all facilities together hold 100,000 unused, unexpired nonces. Retry-After says when the oldest expires." },
   R010: { kind: "http", httpStatus: 409, message: "The request conflicts with the current state.", description: "Admin action not applicable (e.g. lose a qualification the person does not have)." },
+  R011: { kind: "http", httpStatus: 429, message: "Too many outstanding nonces for this facility; use them or let them expire first.", description: "This MedicalInstitutionCode holds its share of unused, unexpired nonces (1,000). Retry-After says when its oldest expires; other facilities are not affected." },
 } as const satisfies Record<string, ResultCodeEntry>;
 
 export type ResultCode = keyof typeof RESULT_CODES;

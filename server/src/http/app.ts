@@ -106,7 +106,10 @@ export function createApp(ctx: ServerContext): ApiListener {
       if (!(gate instanceof Promise ? await gate : gate)) return;
       const body = parseInput(S.NonceRequest, req.body);
       const issued = ctx.nonces.issue(body.medicalInstitutionCode);
-      if (!issued) throw new HttpError("R009");
+      if ("code" in issued) {
+        res.setHeader("Retry-After", String(issued.retryAfterSeconds));
+        throw new HttpError(issued.code);
+      }
       send(res, S.NonceResponse, {
         nonce: issued.nonce,
         medicalInstitutionCode: body.medicalInstitutionCode,
