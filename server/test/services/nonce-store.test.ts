@@ -42,6 +42,17 @@ describe("nonce store: fair shares", () => {
     for (let i = 0; i < 3; i++) issued(nonces.issue(A));
   });
 
+  it("used nonces do not count: a steady stream of confirmations never fills the store", () => {
+    const { nonces, clock } = store({ maxOutstanding: 1_000 });
+    let confirmed = 0;
+    for (let i = 0; i < 5_000; i++) {
+      clock.ms += 0.5; // 2,000 a second, each used at once, for 2.5 s: 5,000 remembered, 1 outstanding
+      if (nonces.consume(issued(nonces.issue(A)), A).ok) confirmed++;
+    }
+    expect(confirmed).toBe(5_000);
+    expect(nonces.size).toBe(5_000);
+  });
+
   it("Retry-After is when the facility's oldest outstanding nonce expires", () => {
     const { nonces, clock } = store({ maxPerFacility: 3 });
     for (let i = 0; i < 3; i++) {
