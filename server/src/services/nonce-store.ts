@@ -17,12 +17,13 @@
  */
 import { randomBase64url } from "./random-pool.js";
 
-/** A facility with outstanding nonces; dropped when it has none. */
+/** A facility with remembered nonces; dropped when its latest one is forgotten. */
 interface Holder {
   readonly facility: string;
   outstanding: number;
   /** Its nonces in issue order (= expiry order), used ones among them until they reach the front. */
   readonly queue: Fifo<NonceEntry>;
+  latest: NonceEntry | null;
 }
 
 interface NonceEntry {
@@ -93,6 +94,7 @@ export class NonceStore {
     const entry: NonceEntry = { nonce, holder: h, expiresAtMs: now + this.options.ttlMs, used: false, outstanding: true };
     this.entries.set(nonce, entry);
     h.queue.push(entry);
+    h.latest = entry;
     h.outstanding++;
     this.outstanding++;
     this.toExpire.push(entry);
@@ -111,12 +113,18 @@ export class NonceStore {
     return { ok: true, bytes: Buffer.from(nonce, "base64url") };
   }
 
+  /** Nonces remembered (outstanding, used or expired). */
   get size(): number {
     return this.entries.size;
   }
 
+  /** Facilities with remembered nonces. */
+  get facilities(): number {
+    return this.holders.size;
+  }
+
   private newHolder(facility: string): Holder {
-    const h: Holder = { facility, outstanding: 0, queue: new Fifo() };
+    const h: Holder = { facility, outstanding: 0, queue: new Fifo(), latest: null };
     this.holders.set(facility, h);
     return h;
   }
@@ -124,7 +132,7 @@ export class NonceStore {
   private release(e: NonceEntry): void {
     e.outstanding = false;
     this.outstanding--;
-    if (--e.holder.outstanding === 0 && this.holders.get(e.holder.facility) === e.holder) this.holders.delete(e.holder.facility);
+    e.holder.outstanding--;
   }
 
   /** Releases nonces that have expired and forgets those one TTL past it; amortised O(1) per issue. */
@@ -136,6 +144,8 @@ export class NonceStore {
     for (let e = this.toForget.peek(); e && e.expiresAtMs + this.options.ttlMs < now; e = this.toForget.peek()) {
       this.toForget.shift();
       this.entries.delete(e.nonce);
+      // Its facility has asked for nothing since: forget the facility too (codes can be made up, so this bounds the map).
+      if (e.holder.latest === e && this.holders.get(e.holder.facility) === e.holder) this.holders.delete(e.holder.facility);
     }
   }
 }

@@ -85,6 +85,15 @@ describe("nonce store: fair shares", () => {
     expect(nonces.size).toBe(2);
   });
 
+  it("made-up facility codes are forgotten with their nonces", () => {
+    const { nonces, clock } = store();
+    for (let i = 0; i < 2_000; i++) issued(nonces.issue(String(1_000_000_000 + i)));
+    expect(nonces.facilities).toBe(2_000);
+    clock.ms += 120_001;
+    issued(nonces.issue(A));
+    expect({ facilities: nonces.facilities, size: nonces.size }).toEqual({ facilities: 1, size: 1 });
+  });
+
   it("a nonce for another facility is E104, and is used up by the try", () => {
     const { nonces } = store();
     const n = issued(nonces.issue(A));
