@@ -10,6 +10,11 @@ export const DEFAULT_NONCE_TTL_MS = 60_000;
 /** How long after a card confirmation the kiosk may record consents and complete the session. */
 export const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * How deep a JSON body or an XML request may nest (objects/arrays, elements). The deepest schema needs 4; deeper
+ * input is refused while it is read, before anything walks it.
+ */
+export const MAX_NESTING_DEPTH = 32;
 
 /** `<repo>/data`, or ONSHI_SIM_DATA_DIR. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {

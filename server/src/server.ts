@@ -58,6 +58,9 @@ export interface ServerOptions {
   /** Default: ONSHI_SIM_ADMIN_TOKEN, else the one stored in <dataDir>/admin-token, else a new random one written there. */
   readonly adminToken?: string;
   readonly nonceTtlMs?: number;
+  /** Outstanding nonces one facility may hold (default 1,000; more → 429 R012) and all together (default 100,000; → 503 R009). */
+  readonly maxNoncesPerFacility?: number;
+  readonly maxOutstandingNonces?: number;
   readonly sessionTtlMs?: number;
   readonly oqsFolders?: Partial<OqsFolders>;
   /** Start watching the req folder (default true). */
@@ -183,7 +186,12 @@ async function startServer(
   const faults = new FaultInjector(db, now);
   for (const f of options.faults ?? []) faults.add(f);
   const devices = new DeviceRegistry(db);
-  const nonces = new NonceStore({ ttlMs: options.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS, now: () => now().getTime() });
+  const nonces = new NonceStore({
+    ttlMs: options.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS,
+    now: () => now().getTime(),
+    maxPerFacility: options.maxNoncesPerFacility,
+    maxOutstanding: options.maxOutstandingNonces,
+  });
   const certificates = new CertificateVerifier(trusted);
   const dataVersion = new DataVersion();
   const consents = new ConsentService(db, confirmations, audit, now, sessionTtlMs, dataVersion);

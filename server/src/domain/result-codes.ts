@@ -67,24 +67,25 @@ export const RESULT_CODES = {
   // Faults: SegmentOfResult 9
   S901: { kind: "fault", httpStatus: 503, message: "オンライン資格確認等システムはメンテナンス中です。", description: "Injected maintenance (HTTP 503 on the JSON API; a SegmentOfResult 9 result file on the folder interface)." },
   S902: { kind: "fault", httpStatus: 200, message: "オンライン資格確認等システムで障害が発生しました。", description: "Injected SegmentOfResult 9 fault." },
-  S903: { kind: "fault", httpStatus: 400, message: "要求電文の形式が不正です。", description: "XML request not well-formed, has a DOCTYPE, or has no XmlMsg root." },
+  S903: { kind: "fault", httpStatus: 400, message: "要求電文の形式が不正です。", description: "XML request not well-formed, has a DOCTYPE, uses an entity other than XML's five, nests deeper than 32 elements, or has no XmlMsg root." },
   S904: { kind: "fault", httpStatus: 400, message: "要求電文の項目が不正です。", description: "XML request well-formed but an element is missing, unknown or invalid (path and reason in ErrorMessage)." },
   S905: { kind: "fault", httpStatus: 400, message: "要求電文の文字コードを判別できません。", description: "Bytes are neither UTF-8 nor Shift_JIS as declared, or CharacterCodeIdentifier is not 0/1." },
   S906: { kind: "fault", httpStatus: 200, message: "処理がタイムアウトしました。", description: "Injected timeout on the folder interface (the HTTP API holds the connection instead)." },
   S999: { kind: "fault", httpStatus: 500, message: "内部エラーが発生しました。", description: "Unexpected server error (a bug: please report)." },
 
   // JSON errors of the HTTP layer
-  R001: { kind: "http", httpStatus: 400, message: "Malformed JSON body.", description: "Body is not valid JSON." },
+  R001: { kind: "http", httpStatus: 400, message: "Malformed JSON body.", description: "Body is not valid JSON, or nests deeper than 32 objects/arrays." },
   R002: { kind: "http", httpStatus: 400, message: "Request failed validation.", description: "Schema validation failed: issues[] lists path and reason (strict schemas: unknown fields fail)." },
   R003: { kind: "http", httpStatus: 413, message: "Request body too large.", description: "Body over the limit (64 KB)." },
   R004: { kind: "http", httpStatus: 415, message: "Unsupported Content-Type.", description: "JSON endpoints need application/json; the XML endpoint application/xml or text/xml." },
-  R005: { kind: "http", httpStatus: 400, message: "A 12-digit number that looks like a マイナンバー was sent; it is never accepted.", description: "Any request field (body or query) whose value is 12 digits (optionally grouped 4-4-4) is refused before processing." },
+  R005: { kind: "http", httpStatus: 400, message: "A 12-digit number that looks like a マイナンバー was sent; it is never accepted.", description: "Any request field or key (body or query) whose value is 12 digits is refused before processing: after NFKC, ignoring invisible characters, with spaces or hyphens in any grouping." },
   R006: { kind: "http", httpStatus: 404, message: "No such route.", description: "Unknown route." },
   R007: { kind: "http", httpStatus: 401, message: "Admin token missing or wrong.", description: "Admin endpoints need Authorization: Bearer <token>." },
   R008: { kind: "http", httpStatus: 404, message: "No such resource.", description: "Unknown person, fault, device or certificate serial on an admin endpoint." },
-  R009: { kind: "http", httpStatus: 503, message: "Too many outstanding nonces; try again shortly.", description: "Nonce store full (bounded)." },
+  R009: { kind: "http", httpStatus: 503, message: "Too many outstanding nonces; try again shortly.", description: "Nonce store full (bounded): all facilities together hold 100,000 unused, unexpired nonces. Retry-After says when the oldest expires." },
   R010: { kind: "http", httpStatus: 409, message: "The request conflicts with the current state.", description: "Admin action not applicable (e.g. lose a qualification the person does not have)." },
   R011: { kind: "http", httpStatus: 403, message: "This server does not answer for that Host or Origin.", description: "Host is not 127.0.0.1, localhost, [::1] or an allowed host (ONSHI_SIM_ALLOWED_HOSTS) on the server's port, or the Origin is another site's page (DNS rebinding, cross-site requests)." },
+  R012: { kind: "http", httpStatus: 429, message: "Too many outstanding nonces for this facility; use them or let them expire first.", description: "This MedicalInstitutionCode holds its share of unused, unexpired nonces (1,000). Retry-After says when its oldest expires; other facilities are not affected." },
 } as const satisfies Record<string, ResultCodeEntry>;
 
 export type ResultCode = keyof typeof RESULT_CODES;

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { z } from "zod";
-import { BODY_LIMIT_BYTES } from "../config.js";
-import { findMyNumberLikeField } from "../domain/my-number-guard.js";
+import { BODY_LIMIT_BYTES, MAX_NESTING_DEPTH } from "../config.js";
+import { findMyNumberLikeField, maskMyNumbers } from "../domain/my-number-guard.js";
 import { RESULT_CODES } from "../domain/result-codes.js";
 import { defaultConsentFlow } from "../domain/rules.js";
 import { faultMessage } from "../results/result-builder.js";
@@ -107,7 +107,10 @@ export function createApp(ctx: ServerContext, servedHosts: ServedHosts = new Ser
       if (!(gate instanceof Promise ? await gate : gate)) return;
       const body = parseInput(S.NonceRequest, req.body);
       const issued = ctx.nonces.issue(body.medicalInstitutionCode);
-      if (!issued) throw new HttpError("R009");
+      if ("code" in issued) {
+        res.setHeader("Retry-After", String(issued.retryAfterSeconds));
+        throw new HttpError(issued.code);
+      }
       send(res, S.NonceResponse, {
         nonce: issued.nonce,
         medicalInstitutionCode: body.medicalInstitutionCode,
@@ -358,6 +361,8 @@ function toHttpError(err: unknown, log: (line: string) => void): HttpError {
   switch (bp?.type) {
     case "entity.parse.failed":
       return new HttpError("R001");
+    case "entity.too.deep":
+      return new HttpError("R001", `JSON nested deeper than ${MAX_NESTING_DEPTH} levels.`);
     case "entity.too.large":
       return new HttpError("R003", `Request body too large (limit ${BODY_LIMIT_BYTES / 1024} KB).`);
     case "charset.unsupported":
@@ -369,6 +374,6 @@ function toHttpError(err: unknown, log: (line: string) => void): HttpError {
       return new HttpError("R001", "Request body could not be read.");
   }
   if (typeof bp?.status === "number" && bp.status >= 400 && bp.status < 500) return new HttpError("R001", "Bad request.", undefined, bp.status);
-  log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  log(maskMyNumbers(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   return new HttpError("S999", RESULT_CODES.S999.message);
 }

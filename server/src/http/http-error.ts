@@ -1,7 +1,7 @@
 /** JSON errors: { error: { code, message, issues? } }, the code from the one result-code table. */
 import type { ServerResponse } from "node:http";
 import type { z } from "zod";
-import { findMyNumberLikeField } from "../domain/my-number-guard.js";
+import { findMyNumberLikeField, maskMyNumbers } from "../domain/my-number-guard.js";
 import { RESULT_CODES, type ResultCode } from "../domain/result-codes.js";
 import { writeJson } from "./json-io.js";
 
@@ -22,9 +22,14 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Messages and issues can carry what the caller sent (a route parameter, a field name zod did not know), so
+ * every 12-digit run in them is masked on the way out.
+ */
 export function sendError(res: ServerResponse, e: HttpError): void {
   if (res.headersSent) return;
-  writeJson(res, e.status, { error: { code: e.code, message: e.message, ...(e.issues && { issues: e.issues }) } });
+  const issues = e.issues?.map((i) => ({ path: maskMyNumbers(i.path), message: maskMyNumbers(i.message) }));
+  writeJson(res, e.status, { error: { code: e.code, message: maskMyNumbers(e.message), ...(issues && { issues }) } });
 }
 
 export function issuePath(path: readonly PropertyKey[]): string {

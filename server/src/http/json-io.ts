@@ -5,14 +5,17 @@
  * What they did that matters here is kept: the media type and charset checks, the size limit (checked on
  * Content-Length before reading, and while reading), strict JSON (an object or an array), an empty body read as
  * {}, and the same error `type`s body-parser gives, so the error handler maps them to the same result codes.
+ * Added: a body nesting deeper than MAX_NESTING_DEPTH is refused before it is parsed, so nothing downstream
+ * (the マイナンバー guard, zod, a handler) ever meets one.
  * Not kept: compressed bodies (a kiosk's 2 KB request gains nothing from gzip) — they are refused with 415.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_NESTING_DEPTH } from "../config.js";
 
 /** A body-reading failure, shaped like body-parser's so toHttpError maps it the same way. */
 export class BodyError extends Error {
   constructor(
-    readonly type: "entity.parse.failed" | "entity.too.large" | "charset.unsupported" | "encoding.unsupported" | "request.aborted",
+    readonly type: "entity.parse.failed" | "entity.too.deep" | "entity.too.large" | "charset.unsupported" | "encoding.unsupported" | "request.aborted",
     readonly status: number,
     message: string,
   ) {
@@ -107,11 +110,41 @@ function parseStrict(text: string): unknown {
   const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(s)?.[1];
   if (first === undefined) return {};
   if (first !== "{" && first !== "[") throw new BodyError("entity.parse.failed", 400, "JSON body must be an object or an array");
+  if (nestsDeeperThan(s, MAX_NESTING_DEPTH)) throw new BodyError("entity.too.deep", 400, `JSON nested deeper than ${MAX_NESTING_DEPTH} levels`);
   try {
     return JSON.parse(s);
   } catch {
     throw new BodyError("entity.parse.failed", 400, "malformed JSON");
   }
+}
+
+/**
+ * Whether JSON text opens more than `max` objects/arrays inside each other. Brackets inside strings do not count;
+ * strings are skipped with indexOf, so a card request (mostly one long base64 string) costs a few comparisons.
+ * Malformed text answers false: JSON.parse then says what is wrong with it.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Find the closing quote: one not preceded by an odd number of backslashes.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return false;
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /**

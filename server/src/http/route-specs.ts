@@ -14,7 +14,7 @@ const errors = { 400: "ErrorResponse", 413: "ErrorResponse", 415: "ErrorResponse
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: "get", path: "/api/health", summary: "Liveness and the server's default simulation date (today, Japan time).", tag: "meta", responses: { 200: "HealthResponse" } },
-  { method: "post", path: "/api/v1/nonces", summary: "Issue a single-use nonce bound to a facility (card path step 1).", tag: "lookup", request: "NonceRequest", responses: { 200: "NonceResponse", ...errors } },
+  { method: "post", path: "/api/v1/nonces", summary: "Issue a single-use nonce bound to a facility (card path step 1); 429 R012 when the facility holds its share.", tag: "lookup", request: "NonceRequest", responses: { 200: "NonceResponse", ...errors, 429: "ErrorResponse" } },
   {
     method: "post",
     path: "/api/v1/qualifications/card",

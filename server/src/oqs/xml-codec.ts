@@ -2,12 +2,20 @@
  * The 連携アプリ's XML: request parsing (UTF-8 or Shift_JIS, chosen by the XML declaration) and result
  * serialisation in the encoding the request's CharacterCodeIdentifier asks for (0 UTF-8, 1 Shift_JIS).
  * Shift_JIS is handled as Windows-31J (cp932), which is what Japanese Windows software writes under that label.
+ *
+ * A request is read in this order: no DOCTYPE (so no entity is ever declared or expanded); well-formed
+ * (XMLValidator); into objects with references decoded and nesting bounded (xml-tree.ts); no マイナンバー-like
+ * value or element name anywhere; then the strict schema. Error messages can quote the request (element and
+ * attribute names, the encoding label), so every 12-digit run in them is masked.
  */
 import iconv from "iconv-lite";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
+import { MAX_NESTING_DEPTH } from "../config.js";
+import { findMyNumberLikeField, maskMyNumbers } from "../domain/my-number-guard.js";
 import type { XmlMsg } from "../results/result-schema.js";
 import { isCompactDate } from "../time/jst.js";
+import { readXmlTree, XmlTreeError } from "./xml-tree.js";
 
 export type CharacterCode = "0" | "1";
 
@@ -16,7 +24,7 @@ export class OqsRequestError extends Error {
     readonly code: "S903" | "S904" | "S905",
     message: string,
   ) {
-    super(message);
+    super(maskMyNumbers(message));
     this.name = "OqsRequestError";
   }
 }
@@ -80,24 +88,26 @@ export const OqsRequestSchema = z.strictObject({
 });
 export type OqsRequest = z.infer<typeof OqsRequestSchema>;
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true, processEntities: true });
-
 export function formatIssuePath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join("/");
+  return maskMyNumbers(path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join("/"));
 }
 
 export function parseOqsRequest(text: string): OqsRequest {
-  if (/<!DOCTYPE/i.test(text)) throw new OqsRequestError("S903", "DOCTYPE is not allowed");
+  if (/<!DOCTYPE/i.test(text)) throw new OqsRequestError("S903", "DOCTYPE is not allowed (entities are never declared or expanded)");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new OqsRequestError("S903", `not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
-  let obj: unknown;
+  let doc: Record<string, unknown>;
   try {
-    obj = parser.parse(text);
+    doc = readXmlTree(text, MAX_NESTING_DEPTH);
   } catch (e) {
-    throw new OqsRequestError("S903", `not well-formed XML: ${(e as Error).message}`);
+    if (e instanceof XmlTreeError) throw new OqsRequestError("S903", `not well-formed XML: ${e.message}`);
+    throw e;
   }
-  if (!obj || typeof obj !== "object" || !("XmlMsg" in obj)) throw new OqsRequestError("S903", "root element must be XmlMsg");
-  const parsed = OqsRequestSchema.safeParse(obj);
+  if (!("XmlMsg" in doc)) throw new OqsRequestError("S903", "root element must be XmlMsg");
+  // Before the schema, as on the JSON API: a 12-digit value is refused wherever it stands, known element or not.
+  const myNumberPath = findMyNumberLikeField(doc);
+  if (myNumberPath) throw new OqsRequestError("S904", `${formatIssuePath(myNumberPath)}: a 12-digit number (マイナンバー) is never accepted`);
+  const parsed = OqsRequestSchema.safeParse(doc);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     throw new OqsRequestError("S904", issues.join("; "));

@@ -1,8 +1,12 @@
 /**
  * Every lookup (and registration, consent, completion, reseed, admin change) as one row. Rows hold codes,
  * ids and the certificate serial — never a PIN or a マイナンバー, which no endpoint accepts in the first place.
+ * What a caller could have chosen still passes one more check on the way in: every 12-digit run in `detail`
+ * (reasons quoting a request, device ids) is masked, and a certificate serial shaped like a マイナンバー (one
+ * from a certificate that does not chain to the CA can be anything) is not kept.
  */
 import type { SqliteDatabase } from "../db/database.js";
+import { looksLikeMyNumber, maskMyNumbers } from "../domain/my-number-guard.js";
 import type { AuditEntry, AuditQuery } from "../protocol/schemas.js";
 import type { XmlMsg } from "../results/result-schema.js";
 
@@ -61,10 +65,11 @@ export class AuditLog {
   }
 
   record(r: AuditRecord): void {
+    const serial = r.certificateSerial && !looksLikeMyNumber(r.certificateSerial) ? r.certificateSerial : null;
     this.insert.run(
       this.now().toISOString(), r.channel, r.medicalInstitutionCode ?? null, r.referenceClassification ?? null, r.method ?? null,
-      r.personId ?? null, r.certificateSerial ?? null, r.simulationDate ?? null, r.segmentOfResult ?? null,
-      r.processingResultStatus ?? null, r.qualificationValidity ?? null, r.code ?? null, r.detail ? JSON.stringify(r.detail) : null,
+      r.personId ?? null, serial, r.simulationDate ?? null, r.segmentOfResult ?? null,
+      r.processingResultStatus ?? null, r.qualificationValidity ?? null, r.code ?? null, r.detail ? maskMyNumbers(JSON.stringify(r.detail)) : null,
     );
   }
 

@@ -1,9 +1,11 @@
 /**
  * Faults for trainers and tests, per facility or global: latency, timeout (hold, then drop the connection),
  * maintenance (HTTP 503) and SegmentOfResult 9. Kept in the database (they survive a restart) and mirrored
- * in memory so requests with no fault configured pay nothing.
+ * in memory so requests with no fault configured pay nothing. The ErrorCode and ErrorMessage a trainer gives are
+ * answered in results, so they are stored with any 12-digit run masked.
  */
 import type { SqliteDatabase } from "../db/database.js";
+import { maskMyNumbers } from "../domain/my-number-guard.js";
 import type { Fault, FaultCreateRequest } from "../protocol/schemas.js";
 
 export interface FaultAction {
@@ -57,8 +59,8 @@ export class FaultInjector {
     const delay = req.kind === "latency" ? (req.delayMs ?? 1000) : req.kind === "timeout" ? (req.delayMs ?? 30_000) : null;
     const info = this.db
       .prepare("INSERT INTO faults (medical_institution_code, kind, delay_ms, remaining, error_code, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(req.medicalInstitutionCode ?? null, req.kind, delay, req.count ?? null, req.kind === "segment9" ? (req.errorCode ?? "S902") : null,
-        req.kind === "segment9" ? (req.errorMessage ?? null) : null, this.now().toISOString());
+      .run(req.medicalInstitutionCode ?? null, req.kind, delay, req.count ?? null, req.kind === "segment9" ? maskMyNumbers(req.errorCode ?? "S902") : null,
+        req.kind === "segment9" && req.errorMessage !== undefined ? maskMyNumbers(req.errorMessage) : null, this.now().toISOString());
     this.reload();
     return this.faults.find((f) => f.faultId === Number(info.lastInsertRowid))!;
   }
