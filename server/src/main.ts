@@ -1,7 +1,8 @@
 /**
  * `npm run server` (`tsx src/main.ts`): the mock オンライン資格確認等システム on 127.0.0.1:8741.
  * Flags: --reseed (reload the seed into the database), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
- * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_DB_SYNC (normal|full).
+ * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_DB_SYNC (normal|full),
+ * ONSHI_SIM_OQS_QUIET_MS.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     dataDir,
     reseed: values.reseed,
     nonceTtlMs: intFrom(process.env.ONSHI_SIM_NONCE_TTL_MS, "ONSHI_SIM_NONCE_TTL_MS"),
+    folderQuietMs: intFrom(process.env.ONSHI_SIM_OQS_QUIET_MS, "ONSHI_SIM_OQS_QUIET_MS"),
     durability: sync === "full" ? "full" : "normal",
   });
   const { url } = await server.listen(port, host);
