@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { BODY_LIMIT_BYTES, type OqsFolders } from "../config.js";
 import type { XmlMsg } from "../results/result-schema.js";
 import { encodeXmlMsg, type CharacterCode } from "./xml-codec.js";
+import { LoopBudget, type LoopBudgetOptions } from "./loop-budget.js";
 import type { OqsOutcome, OqsProcessor } from "./oqs-processor.js";
 
 export const REQUEST_FILE = /^OQSsiquc01req_(.+)\.xml$/i;
@@ -28,6 +29,10 @@ const DEFAULT_QUIET_MS = 2000;
 const DEFAULT_CONCURRENCY = 4;
 /** Files looked at (lstat) at once during a scan: a listing of thousands must not flood the thread pool. */
 const STAT_CHUNK = 64;
+/** How soon a batch held back by a busy event loop looks again. */
+const PUMP_RETRY_MS = 10;
+/** Watcher events within this long share one scan. */
+const WATCH_GATHER_MS = 50;
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 /** Enough of an oversized file to address its error result (the codec sniffs the first 4 KB). */
@@ -45,6 +50,8 @@ export interface FolderInterfaceOptions {
   readonly maxRequestBytes?: number;
   /** Requests handled at once (default 4): enough to overlap file I/O, few enough to leave the API its turns. */
   readonly concurrency?: number;
+  /** How much of the event loop the batch may take before it waits (see LoopBudget). */
+  readonly loopBudget?: LoopBudgetOptions;
   /** Writes a temporary answer file (default fs.writeFile; tests inject a full disk). */
   readonly writeFile?: (path: string, bytes: Uint8Array) => Promise<void>;
   readonly faceCharacterCode?: CharacterCode;
@@ -104,6 +111,9 @@ interface Job {
 export class OqsFolderInterface {
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
+  private pumpLater: NodeJS.Timeout | null = null;
+  private readonly budget: LoopBudget;
   private stopped = true;
   private processedCount = 0;
   private tempSeq = 0;
@@ -122,7 +132,9 @@ export class OqsFolderInterface {
   /** The scan not started yet (callers share it), resolving once its jobs are handled. */
   private nextScan: Promise<void> | null = null;
 
-  constructor(private readonly options: FolderInterfaceOptions) {}
+  constructor(private readonly options: FolderInterfaceOptions) {
+    this.budget = new LoopBudget(options.loopBudget);
+  }
 
   get folders(): OqsFolders {
     return this.options.folders;
@@ -150,7 +162,7 @@ export class OqsFolderInterface {
     await this.removeStaleTemps();
     this.stopped = false;
     try {
-      this.watcher = watch(this.options.folders.req, () => void this.scan());
+      this.watcher = watch(this.options.folders.req, () => this.scanSoon());
       this.watcher.on("error", (e) => this.log(`watcher error (rescan continues): ${e.message}`));
     } catch (e) {
       this.log(`fs.watch unavailable, relying on rescan: ${(e as Error).message}`);
@@ -166,8 +178,24 @@ export class OqsFolderInterface {
     this.watcher = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = null;
+    if (this.pumpLater) clearTimeout(this.pumpLater);
+    this.pumpLater = null;
     for (const job of this.queue.splice(0)) this.finish(job);
     if (this.active) await new Promise<void>((resolve) => this.idle.add(resolve));
+  }
+
+  /**
+   * A watcher event: scan shortly. Events come one per file created, written or removed — thousands in a batch,
+   * our own deletions included — and a scan lists the whole folder, so they are gathered into one scan per WATCH_GATHER_MS.
+   */
+  private scanSoon(): void {
+    if (this.soon || this.stopped) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.scan();
+    }, WATCH_GATHER_MS);
   }
 
   /**
@@ -241,6 +269,14 @@ export class OqsFolderInterface {
 
   private pump(): void {
     while (!this.stopped && this.active < (this.options.concurrency ?? DEFAULT_CONCURRENCY) && this.queue.length) {
+      if (!this.budget.allows()) {
+        // The event loop is busy (the API, most likely): look again shortly.
+        this.pumpLater ??= setTimeout(() => {
+          this.pumpLater = null;
+          this.pump();
+        }, PUMP_RETRY_MS);
+        return;
+      }
       const job = this.queue.shift()!;
       this.active++;
       void this.handle(job).finally(() => {
