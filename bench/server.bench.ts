@@ -58,8 +58,11 @@ interface BatchResult {
   batch: { files: number; answered: number; movedToError: number; seconds: number; complete: boolean };
 }
 
-/** Runs bench/server-load.ts with `cfg` (see its LoadConfig) and returns its JSON line; its `error` fails the bench. */
-export function runLoadGenerator<T>(cfg: Record<string, unknown>, timeoutMs = 180_000): Promise<T> {
+/**
+ * Runs bench/server-load.ts with `cfg` (see its LoadConfig) and returns its JSON line; its `error` fails the bench.
+ * The timeout is only a safety net: preparing 50,000 signed card requests takes minutes on a busy 2-core machine.
+ */
+export function runLoadGenerator<T>(cfg: Record<string, unknown>, timeoutMs = 600_000): Promise<T> {
   const child = spawnNode(["--import", "tsx", join(ROOT, "bench", "server-load.ts"), JSON.stringify(cfg)], {}, ["ignore", "pipe", "inherit"]);
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
