@@ -62,6 +62,9 @@ interface Phase {
   readonly maxMs: number;
   /** CPU time of the server's event-loop thread per request in this phase, µs (null where /proc cannot tell). */
   readonly serverCpuUsPerRequest?: number | null;
+  /** Shares of the phase's wall time the server's main thread ran, and waited runnable for a CPU (Linux). */
+  readonly serverRunShare?: number;
+  readonly serverRunqueueWaitShare?: number;
   /** Mixed phases: the latency of each kind of request apart. */
   readonly byKind?: Record<string, { readonly requests: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number }>;
 }
@@ -216,6 +219,32 @@ function serverCpuNs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** Nanoseconds the server's main thread has run and has waited, runnable, for a CPU (fields 1 and 2 of schedstat). */
+function serverSchedNs(pid: number | undefined): [number, number] | null {
+  if (!pid) return null;
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return [run!, wait!];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a phase and adds the shares of its wall time the server's main thread ran and waited for a CPU: a high
+ * wait share says the latency came from other processes on the machine, not from the server.
+ */
+async function withServerSched(pid: number | undefined, phase: () => Promise<Phase>): Promise<Phase> {
+  const before = serverSchedNs(pid);
+  const t0 = performance.now();
+  const p = await phase();
+  const after = serverSchedNs(pid);
+  if (!before || !after) return p;
+  const wallNs = (performance.now() - t0) * 1e6;
+  const share = (i: 0 | 1) => Math.round(((after[i] - before[i]) / wallNs) * 100) / 100;
+  return { ...p, serverRunShare: share(0), serverRunqueueWaitShare: share(1) };
 }
 
 /** Runs a phase and adds the server's main-thread CPU per request to it: the figure machine noise moves least. */
@@ -387,7 +416,7 @@ async function duringBatch(cfg: LoadConfig, pool: RawPool, cards: readonly Wire[
   const baselineCount = Math.floor((cfg.openRate * batch.baselineMs) / 1000);
   await closedLoop(pool, mixed.slice(0, cfg.warmup), { ...cfg, closedMs: 60_000 });
   await pause(cfg.settleMs?.[0] ?? 1000);
-  result.idle = await openLoop(pool, mixed.slice(cfg.warmup, cfg.warmup + baselineCount), cfg.openRate);
+  result.idle = await withServerSched(cfg.serverPid, () => openLoop(pool, mixed.slice(cfg.warmup, cfg.warmup + baselineCount), cfg.openRate));
   const files = readdirSync(batch.staging);
   const t0 = performance.now();
   for (const name of files) renameSync(join(batch.staging, name), join(batch.req, name));
@@ -400,7 +429,7 @@ async function duringBatch(cfg: LoadConfig, pool: RawPool, cards: readonly Wire[
       if (last.answers >= files.length) done = true;
     }
   })();
-  const phase = await openLoop(pool, mixed.slice(cfg.warmup + baselineCount), cfg.openRate, () => done || performance.now() - t0 >= batch.maxMs);
+  const phase = await withServerSched(cfg.serverPid, () => openLoop(pool, mixed.slice(cfg.warmup + baselineCount), cfg.openRate, () => done || performance.now() - t0 >= batch.maxMs));
   done = true;
   await watch;
   result.duringBatch = phase;

@@ -41,6 +41,8 @@ interface Phase {
   maxMs: number;
   serverCpuUsPerRequest?: number | null;
   byKind?: Record<string, { requests: number; p50Ms: number; p99Ms: number; maxMs: number }>;
+  serverRunShare?: number;
+  serverRunqueueWaitShare?: number;
 }
 interface LoadResult {
   prepSeconds: number;
@@ -133,7 +135,7 @@ export async function batchLoad(): Promise<BatchResult> {
 }
 
 const fmt = (p: Phase) =>
-  `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""}${p.serverCpuUsPerRequest ? `, server event loop ${p.serverCpuUsPerRequest} µs/request` : ""})`;
+  `${p.perSecond}/s p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms (n=${p.requests}, errors ${p.errors}${p.notUsable ? `, not usable ${p.notUsable}` : ""}${p.serverCpuUsPerRequest ? `, server event loop ${p.serverCpuUsPerRequest} µs/request` : ""}${p.serverRunqueueWaitShare !== undefined ? `, server main thread ran ${Math.round(p.serverRunShare! * 100)}% and waited for a CPU ${Math.round(p.serverRunqueueWaitShare * 100)}% of the time` : ""})`;
 /** Median over the open-loop rounds of the server's event-loop CPU per request. */
 const openCpu = (r: LoadResult) => summarize(r.openRounds.map((p) => p.serverCpuUsPerRequest ?? NaN).filter((v) => !Number.isNaN(v))).median;
 
