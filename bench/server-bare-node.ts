@@ -15,6 +15,10 @@ const server = createServer((req, res) => {
     res.end(reply);
   });
 });
+// The card server's keep-alive settings (server/src/server.ts): node's 5 s default closes the pool's idle
+// connections mid-run, and the reconnects would be charged to the ceiling alone.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(0, "127.0.0.1", () => {
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : 0;

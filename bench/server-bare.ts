@@ -12,3 +12,6 @@ const server = app.listen(0, "127.0.0.1", () => {
   const port = typeof addr === "object" && addr ? addr.port : 0;
   console.log(`bare listening on http://127.0.0.1:${port}`);
 });
+// The card server's keep-alive settings (see server-bare-node.ts).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;

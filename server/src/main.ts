@@ -2,7 +2,8 @@
  * `npm run server` (`tsx src/main.ts`): the mock オンライン資格確認等システム on 127.0.0.1:8741.
  * Flags: --reseed (reload the seed into the database; a damaged database file is moved aside first), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
  * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_NONCE_MAX_PER_FACILITY,
- * ONSHI_SIM_NONCE_MAX_OUTSTANDING, ONSHI_SIM_DB_SYNC (normal|full), ONSHI_SIM_ALLOWED_HOSTS (host names served besides the loopback ones).
+ * ONSHI_SIM_NONCE_MAX_OUTSTANDING, ONSHI_SIM_DB_SYNC (normal|full), ONSHI_SIM_ALLOWED_HOSTS (host names served besides the loopback ones),
+ * ONSHI_SIM_OQS_QUIET_MS.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     nonceTtlMs: intFrom(process.env.ONSHI_SIM_NONCE_TTL_MS, "ONSHI_SIM_NONCE_TTL_MS"),
     maxNoncesPerFacility: intFrom(process.env.ONSHI_SIM_NONCE_MAX_PER_FACILITY, "ONSHI_SIM_NONCE_MAX_PER_FACILITY"),
     maxOutstandingNonces: intFrom(process.env.ONSHI_SIM_NONCE_MAX_OUTSTANDING, "ONSHI_SIM_NONCE_MAX_OUTSTANDING"),
+    folderQuietMs: intFrom(process.env.ONSHI_SIM_OQS_QUIET_MS, "ONSHI_SIM_OQS_QUIET_MS"),
     durability: sync === "full" ? "full" : "normal",
     allowedHosts: allowedHostsFromEnv(),
   });

@@ -66,6 +66,8 @@ export interface ServerOptions {
   /** Start watching the req folder (default true). */
   readonly watchFolders?: boolean;
   readonly rescanMs?: number;
+  /** A request file is taken once unchanged this long (default 2000 ms; the folder interface explains). */
+  readonly folderQuietMs?: number;
   readonly faceCharacterCode?: CharacterCode;
   /** Faults active from the start. */
   readonly faults?: readonly FaultCreateRequest[];
@@ -199,7 +201,7 @@ async function startServer(
   const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now });
   const oqs = new OqsProcessor(qualifications, faults, audit, now);
   const oqsFolders: OqsFolders = { ...defaultOqsFolders(dataDir), ...options.oqsFolders };
-  const folders = new OqsFolderInterface({ folders: oqsFolders, processor: oqs, rescanMs: options.rescanMs, faceCharacterCode: options.faceCharacterCode, log });
+  const folders = new OqsFolderInterface({ folders: oqsFolders, processor: oqs, rescanMs: options.rescanMs, quietMs: options.folderQuietMs, faceCharacterCode: options.faceCharacterCode, log });
   const sessions = new SessionService(confirmations, qualifications, folders, audit, now, sessionTtlMs);
   const currentSeed = () => {
     if (!seedCache) throw new Error("seed not loaded");

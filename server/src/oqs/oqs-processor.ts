@@ -33,6 +33,11 @@ export interface OqsOutcome {
   readonly dropAfterMs: number | null;
 }
 
+/** The header of a result made without a readable request: today in Japan time, ReferenceClassification 2. */
+function headerAt(now: Date, facility: string, characterCode: CharacterCode): HeaderInput {
+  return { processTime: simulationTimestamp(jstDate(now), now), simulationDate: jstDate(now), medicalInstitutionCode: facility, referenceClassification: "2", characterCode };
+}
+
 export class OqsProcessor {
   constructor(
     private readonly qualifications: QualificationService,
@@ -41,22 +46,27 @@ export class OqsProcessor {
     private readonly now: () => Date,
   ) {}
 
+  /**
+   * A request refused before it is read (not a regular file, over the size limit): an S903 result saying why,
+   * addressed and encoded as far as `head` (its first bytes, if any were read) tells.
+   */
+  refuse(detail: string, head: Uint8Array, channel: "xml-http" | "xml-folder"): OqsOutcome {
+    return this.faultOutcome(channel, this.now(), sniffMedicalInstitutionCode(head), sniffCharacterCode(head), "S903", detail, 400);
+  }
+
+  private faultOutcome(channel: "xml-http" | "xml-folder", now: Date, facility: string, characterCode: CharacterCode, code: FaultCode, detail: string | null, httpStatus: number, malformed = true): OqsOutcome {
+    const msg = faultMessage(headerAt(now, facility, characterCode), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
+    this.audit.recordResult(channel, msg, { detail: detail ? { reason: detail } : null });
+    return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed, httpStatus, dropAfterMs: null };
+  }
+
   async process(bytes: Uint8Array, channel: "xml-http" | "xml-folder"): Promise<OqsOutcome> {
     const now = this.now();
     let characterCode = sniffCharacterCode(bytes);
     const facility = sniffMedicalInstitutionCode(bytes);
-    const header = (): HeaderInput => ({
-      processTime: simulationTimestamp(jstDate(now), now),
-      simulationDate: jstDate(now),
-      medicalInstitutionCode: facility,
-      referenceClassification: "2",
-      characterCode,
-    });
-    const fault = (code: FaultCode, detail: string | null, malformed: boolean, httpStatus: number): OqsOutcome => {
-      const msg = faultMessage(header(), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
-      this.audit.recordResult(channel, msg, { detail: detail ? { reason: detail } : null });
-      return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed, httpStatus, dropAfterMs: null };
-    };
+    const header = (): HeaderInput => headerAt(now, facility, characterCode);
+    const fault = (code: FaultCode, detail: string | null, malformed: boolean, httpStatus: number): OqsOutcome =>
+      this.faultOutcome(channel, now, facility, characterCode, code, detail, httpStatus, malformed);
 
     let req;
     try {
