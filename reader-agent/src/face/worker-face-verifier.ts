@@ -85,7 +85,7 @@ export function defaultWasmDir(): string {
 }
 
 /** Default longer image side before detection (see WorkerFaceVerifierOptions.maxImageSide). */
-export const DEFAULT_MAX_IMAGE_SIDE = 640;
+const DEFAULT_MAX_IMAGE_SIDE = 640;
 
 /**
  * The worker's V8 young generation is capped at 8 MB (worker default: 48 MB). Every frame leaves
