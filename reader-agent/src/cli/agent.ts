@@ -36,7 +36,7 @@ export const AGENT_USAGE = `onshi-sim agent [options]
   --host H --port P           where kiosks connect (default 127.0.0.1:${DEFAULT_AGENT_PORT}; --port 0 picks one)
   --allowed-host NAME         also answer for NAME (repeatable; and $ONSHI_SIM_ALLOWED_HOSTS): kiosks on a LAN on purpose
   --device ID                 reader device key for face/目視 (default ${DEFAULT_DEVICE_ID}, fixtures/devices)
-  --no-face                   no face verification (PIN and 目視 only; starts faster, ~400 MB less)
+  --no-face                   no face verification (PIN and 目視 only; starts faster, ~300 MB less)
   --idle-timeout MS           abort a session after this long without input (default 60000)
   --dev                       enable dev:insert-card / dev:remove-card (memory transport; still token-protected)
 `;

@@ -153,6 +153,18 @@ describe("WorkerFaceVerifier (face-api, WASM, worker thread)", () => {
     expect(otherLarger).toMatchObject({ outcome: "mismatch", faces: 2 });
   });
 
+  it("a large camera frame is scaled down to 640 px before detection, and still matches", async () => {
+    // 1920×1080: the camera frame enlarged to 1440×1080 on a wall-coloured background.
+    const enlarged = await sharp(await image("grace-hopper-camera.jpg")).resize(1440, 1080).toBuffer();
+    const frame = await sharp({ create: { width: 1920, height: 1080, channels: 3, background: "#c9c4ba" } })
+      .composite([{ input: enlarged, left: 240, top: 0 }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const d = await verifier.describe(new Uint8Array(frame), true); // grey, as verify() does for a grey card photo
+    expect({ width: d.width, height: d.height, faces: d.faces }).toEqual({ width: 640, height: 360, faces: 1 });
+    expect(verifier.distanceTo(grace, d.descriptor!)).toBeLessThan(DEFAULT_FACE_THRESHOLDS.match);
+  });
+
   it("a frame without a face → no-face", async () => {
     const d = await verify(grace, "grace", "no-face.jpg");
     expect(d).toMatchObject({ outcome: "no-face", distance: null, faces: 0 });
