@@ -105,8 +105,8 @@ export interface Stack {
   readonly settings: TrainerSettings;
   readonly uiUrl: string;
   readonly browser: Browser | undefined;
-  /** A new page (own context) at `path` of the UI. */
-  page(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** A new page (own context) at `path` of the UI; `beforeLoad` runs on the blank page first (clock, listeners). */
+  page(path?: string, viewport?: { width: number; height: number }, beforeLoad?: (page: Page) => Promise<void>): Promise<Page>;
   insert(cardId: string): Promise<void>;
   remove(): Promise<void>;
   admin(method: string, path: string, body?: unknown): Promise<unknown>;
@@ -171,11 +171,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     settings,
     uiUrl,
     browser,
-    async page(path = "/", viewport = { width: 1280, height: 900 }) {
+    async page(path = "/", viewport = { width: 1280, height: 900 }, beforeLoad) {
       if (!browser) throw new Error("started without a browser");
       const context = await browser.newContext({ viewport, locale: "ja-JP", permissions: ["camera"] });
       contexts.push(context);
       const page = await context.newPage();
+      await beforeLoad?.(page);
       await page.goto(uiUrl + path);
       return page;
     },
