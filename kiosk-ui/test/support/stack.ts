@@ -42,9 +42,12 @@ export const STAFF_PIN = "246810";
 export const FACILITY = "1311234567";
 export const READER = "onshi-sim Memory Reader 00";
 
+/** The built page: this test run's own build (kiosk-ui/test/build-setup.ts), else kiosk-ui/dist. */
+export const UI_DIST = process.env.ONSHI_SIM_KIOSK_UI_DIST ?? KIOSK_UI_DIST;
+
 /** Whether browser tests can run; with CI=true a missing Chromium is a failure, not a skip. */
 export function chromiumAvailable(): boolean {
-  const ok = existsSync(CHROMIUM) && existsSync(join(KIOSK_UI_DIST, "index.html"));
+  const ok = existsSync(CHROMIUM) && existsSync(join(UI_DIST, "index.html"));
   if (!ok && process.env.CI === "true") throw new Error(`browser tests need ${CHROMIUM} (apt-get install -y chromium fonts-ipafont-gothic) and a built kiosk UI`);
   return ok;
 }
@@ -204,6 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     faceFolder: join(dir, "oqs", "face"),
     settings,
     resultResetSeconds: options.resultResetSeconds ?? 20,
+    distDir: UI_DIST,
   });
   const http: Server = createHttpServer(ui.handler);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
