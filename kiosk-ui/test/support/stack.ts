@@ -179,7 +179,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let faceReady: Promise<unknown> = Promise.resolve();
   if (options.face) {
     const { WorkerFaceVerifier } = await import("@onshi-sim/reader-agent/face/worker-face-verifier.js");
-    faceVerifier = new WorkerFaceVerifier();
+    // No warm-up pass: it only makes the first frame faster, and costs a test file more than it saves.
+    faceVerifier = new WorkerFaceVerifier({ warmup: false });
     // Loaded while the rest starts (seconds on a busy machine): a test's first face frame then waits for the
     // card photo only, as it would on an agent that has been up for a while.
     faceReady = faceVerifier.ready();

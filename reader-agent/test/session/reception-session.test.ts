@@ -33,7 +33,9 @@ class LaggingTransport extends MemoryReaderTransport {
 
 const face = async (name: string) => new Uint8Array(await readFile(join(FACES_DIR, name)));
 
-const faces = new WorkerFaceVerifier();
+// No warm-up pass: it only makes the first frame faster, and costs this file more than it saves (the
+// verifier's own test keeps it).
+const faces = new WorkerFaceVerifier({ warmup: false });
 beforeAll(async () => {
   await faces.ready();
 }, 120_000);
