@@ -83,13 +83,21 @@ export class AgentConnection {
     return this.#state;
   }
 
+  /**
+   * Calls `listener` with the current state at once, then after every change. At once, because screens subscribe
+   * in an effect, which runs after the first frame: by then the socket may have connected and the snapshot come
+   * in, and nothing else may follow for a long time (a session waiting for the patient).
+   */
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
+    listener(this.#state);
     return () => this.#listeners.delete(listener);
   }
 
+  /** Calls `listener` with each reader's current view at once (as `subscribe` does), then with every new view. */
   onView(listener: (view: SessionView) => void): () => void {
     this.#viewListeners.add(listener);
+    for (const view of this.#state.sessions.values()) listener(view);
     return () => this.#viewListeners.delete(listener);
   }
 

@@ -60,7 +60,17 @@ describe.skipIf(!run)("kiosk face path", () => {
     await screen(page, "pin-locked");
     await page.locator('[data-method="face"]').click();
     await screen(page, "face");
-    await page.getByRole("button", { name: "受付を中止する" }).click({ timeout: 5000 }).catch(() => {});
+    // Keep the camera's track, to see it stopped once the screen is gone.
+    await page.waitForFunction(() => {
+      const g = globalThis as unknown as { document: { querySelector(s: string): { srcObject: { getVideoTracks(): unknown[] } | null } | null }; cameraTrack?: unknown };
+      g.cameraTrack = g.document.querySelector("video")?.srcObject?.getVideoTracks()[0];
+      return g.cameraTrack !== undefined;
+    });
+    // 中止 is offered whenever no frame is being checked; the click waits for that.
+    await page.getByRole("button", { name: "受付を中止する" }).click();
+    await screen(page, "aborted");
+    expect(await page.locator("video").count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { cameraTrack: { readyState: string } }).cameraTrack.readyState)).toBe("ended");
     await stack.remove();
     await screen(page, "place-card");
     expect(await page.locator("video").count()).toBe(0);

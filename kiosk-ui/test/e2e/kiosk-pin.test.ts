@@ -189,24 +189,57 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
   });
 
   it("idle reset: the result screen gives way to the start screen (with the take-your-card reminder) and no trace of the session", async () => {
-    const quick = await stack.page("/");
-    await quick.route("**/ui/config.json", async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, json: { ...(await res.json()), resultResetSeconds: 1 } });
-    });
-    await quick.reload();
+    const { resultResetSeconds } = (await (await fetch(`${stack.uiUrl}/ui/config.json`)).json()) as { resultResetSeconds: number };
+    // The page's timers run on Playwright's clock, held from 受付完了 on: the screen cannot go before the test
+    // has seen it, and its reset comes when the clock is moved on, not when a busy machine gets round to it.
+    const quick = await stack.page("/", undefined, (blank) => blank.clock.install());
     await screen(quick, "place-card");
     await stack.insert("yamada-taro");
     await confirmWithPin(quick, "1234");
     await screen(quick, "consent");
+    await quick.clock.pauseAt(Date.now() + 1000);
     await quick.locator('[data-consent="all"]').click();
     await screen(quick, "done");
-    await screen(quick, "place-card", 5000);
+    await quick.clock.runFor((resultResetSeconds - 1) * 1000);
+    await screen(quick, "done");
+    await quick.clock.runFor(2000);
+    await screen(quick, "place-card");
     await see(quick, "カードをお取りください");
     expect(await quick.locator("main").innerText()).not.toContain("受付完了");
     await stack.remove();
     await screen(page, "place-card");
     await quick.context().close();
+  });
+
+  it("a page that has the agent's snapshot before its screens subscribe still shows it (kiosk and reception)", async () => {
+    // The screens subscribe in an effect, which Preact runs after the next frame; the agent's snapshot can come
+    // first (a busy machine, a reload). Holding the page's clock — Playwright fakes its timers and animation
+    // frames, not its socket — makes that order certain: the snapshot is in before any effect has run.
+    const held = async (path: string): Promise<Page> => {
+      let snapshotIn!: () => void;
+      const snapshot = new Promise<void>((resolve) => (snapshotIn = resolve));
+      const p = await stack.page(path, undefined, async (blank) => {
+        await blank.clock.install();
+        await blank.clock.pauseAt(Date.now() + 1000);
+        blank.on("websocket", (ws) => ws.on("framereceived", (f) => String(f.payload).includes('"agent:snapshot"') && snapshotIn()));
+      });
+      await snapshot;
+      await p.evaluate(() => 0); // one more task on the page's thread: the snapshot's message event has been handled
+      await p.clock.resume();
+      return p;
+    };
+    await stack.insert("yamada-taro");
+    await screen(page, "choose-method");
+    const kiosk = await held("/");
+    await screen(kiosk, "choose-method");
+    const reception = await held("/reception");
+    await attr(reception.locator(`[data-reader="${READER}"]`), "data-phase", "choose-method");
+    await page.getByRole("button", { name: "受付を中止する" }).click();
+    await screen(page, "aborted");
+    await stack.remove();
+    await screen(page, "place-card");
+    await kiosk.context().close();
+    await reception.context().close();
   });
 
   it("a kiosk that reconnects shows the current state", async () => {
@@ -217,6 +250,8 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await page.reload();
     await screen(page, "pin");
     await page.getByRole("button", { name: "受付を中止する" }).click();
+    // Cancelled, then pulled: straight back to the start (a card pulled first would show 中止 for returnToIdleMs).
+    await screen(page, "aborted");
     await stack.remove();
     await screen(page, "place-card");
   });

@@ -47,3 +47,19 @@ export async function confirmWithPin(page: Page, pin: string): Promise<void> {
   await page.locator('[data-method="pin"]').click();
   await enterPin(page, pin);
 }
+
+/**
+ * The pre-2024-10-07 consent flow, one item per screen: 同意する on each until the screen `until` shows. Each
+ * answer waits for its item to leave the screen, so no click lands on the screen it was not meant for.
+ */
+export async function agreeUntil(page: Page, until: string): Promise<void> {
+  const current = page.locator(`[data-screen="${until}"], [data-screen="consent-item"], [data-screen="consent-limit"]`).first();
+  for (let answered = 0; answered < 20; answered++) {
+    await current.waitFor({ timeout: WAIT });
+    const [name, item] = await Promise.all([current.getAttribute("data-screen"), current.getAttribute("data-item")]);
+    if (name === until) return;
+    await current.locator('[data-consent="agree"]').click();
+    await page.locator(`[data-screen][data-item="${item}"]`).waitFor({ state: "detached", timeout: WAIT });
+  }
+  throw new Error(`expected screen "${until}" after at most 20 consent items`);
+}

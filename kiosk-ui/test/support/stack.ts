@@ -19,7 +19,7 @@ import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "@onshi-si
 import { loadReaderDevice } from "@onshi-sim/reader-agent/agent/reader-device.js";
 import { MemoryCardStateStore } from "@onshi-sim/reader-agent/card/card-state.js";
 import type { FaceVerifier } from "@onshi-sim/reader-agent/face/face-verifier.js";
-import type { ReceptionSessionOptions } from "@onshi-sim/reader-agent/session/reception-session.js";
+import type { QualificationPort, ReceptionSessionOptions } from "@onshi-sim/reader-agent/session/reception-session.js";
 import { MemoryReaderTransport } from "@onshi-sim/reader-agent/transport/memory.js";
 import { createKioskUi, KIOSK_UI_DIST } from "../../src/server/static.js";
 import { TrainerQualificationPort, TrainerSettings } from "../../src/server/trainer-settings.js";
@@ -42,9 +42,12 @@ export const STAFF_PIN = "246810";
 export const FACILITY = "1311234567";
 export const READER = "onshi-sim Memory Reader 00";
 
+/** The built page: this test run's own build (kiosk-ui/test/build-setup.ts), else kiosk-ui/dist. */
+export const UI_DIST = process.env.ONSHI_SIM_KIOSK_UI_DIST ?? KIOSK_UI_DIST;
+
 /** Whether browser tests can run; with CI=true a missing Chromium is a failure, not a skip. */
 export function chromiumAvailable(): boolean {
-  const ok = existsSync(CHROMIUM) && existsSync(join(KIOSK_UI_DIST, "index.html"));
+  const ok = existsSync(CHROMIUM) && existsSync(join(UI_DIST, "index.html"));
   if (!ok && process.env.CI === "true") throw new Error(`browser tests need ${CHROMIUM} (apt-get install -y chromium fonts-ipafont-gothic) and a built kiosk UI`);
   return ok;
 }
@@ -76,17 +79,61 @@ export async function writeY4m(imagePath: string, outPath: string, width = 640, 
 }
 const clamp = (n: number) => Math.max(0, Math.min(255, Math.round(n)));
 
-/** A memory reader whose card answers can be slowed down (to photograph the 読み取り中 screen). */
-export class SlowableMemoryTransport extends MemoryReaderTransport {
-  delayMs = 0;
+/**
+ * Holds calls while held: a screen that shows only while something is under way (読み取り中, 資格確認中) stays
+ * until the test has looked at it, however fast or slow the machine is.
+ */
+export class Gate {
+  #open: Promise<void> = Promise.resolve();
+  #release: (() => void) | undefined;
+
+  /** From now on calls wait; the returned function lets them (and later ones) through. */
+  hold(): () => void {
+    if (this.#release) throw new Error("already held");
+    let release!: () => void;
+    this.#open = new Promise((resolve) => (release = resolve));
+    this.#release = release;
+    return () => {
+      if (this.#release !== release) return;
+      release();
+      this.#release = undefined;
+      this.#open = Promise.resolve();
+    };
+  }
+
+  pass(): Promise<void> {
+    return this.#open;
+  }
+}
+
+/** A memory reader whose card answers can be held (to look at the 読み取り中 screen). */
+export class HoldableMemoryTransport extends MemoryReaderTransport {
+  readonly gate = new Gate();
   override async transmit(reader: string, command: Uint8Array): Promise<Uint8Array> {
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    await this.gate.pass();
     return super.transmit(reader, command);
   }
 }
 
+/** The agent's server calls, each waiting at `gate` first (to look at the 資格確認中 screen). */
+function heldAt(gate: Gate, port: QualificationPort): QualificationPort {
+  const held =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await gate.pass();
+      return call(...args);
+    };
+  return {
+    nonce: held(port.nonce.bind(port)),
+    confirmWithSignature: held(port.confirmWithSignature.bind(port)),
+    confirmWithDevice: held(port.confirmWithDevice.bind(port)),
+    consent: held(port.consent.bind(port)),
+    complete: held(port.complete.bind(port)),
+  };
+}
+
 export interface StackOptions {
-  /** Face verification in the agent (loads the models in a worker: ~1–2 s). Default false. */
+  /** Face verification in the agent (its worker's models are loaded before startStack returns). Default false. */
   readonly face?: boolean;
   /** Camera image for Chromium (a fixture face file name in fixtures/faces). Default grace-hopper-camera.jpg. */
   readonly camera?: string;
@@ -101,14 +148,18 @@ export interface Stack {
   readonly server: OnshiServer;
   readonly serverUrl: string;
   readonly agent: ReaderAgent;
-  readonly memory: SlowableMemoryTransport;
+  readonly memory: HoldableMemoryTransport;
   readonly settings: TrainerSettings;
   readonly uiUrl: string;
   readonly browser: Browser | undefined;
-  /** A new page (own context) at `path` of the UI. */
-  page(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** A new page (own context) at `path` of the UI; `beforeLoad` runs on the blank page first (clock, listeners). */
+  page(path?: string, viewport?: { width: number; height: number }, beforeLoad?: (page: Page) => Promise<void>): Promise<Page>;
   insert(cardId: string): Promise<void>;
   remove(): Promise<void>;
+  /** Holds every card answer until the returned function is called. */
+  holdReader(): () => void;
+  /** Holds every call of the agent to the server until the returned function is called. */
+  holdServer(): () => void;
   admin(method: string, path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -118,15 +169,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), adminToken: ADMIN_TOKEN, watchFolders: false, log: () => {} });
   const { url: serverUrl } = await server.listen(0, "127.0.0.1");
   const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
-  const memory = new SlowableMemoryTransport([READER]);
+  const memory = new HoldableMemoryTransport([READER]);
   // One store for the trainer's dev:insert-card and the tests' insert(): a card locked here stays locked.
   const devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new MemoryCardStateStore() }));
   const settings = new TrainerSettings();
-  const qualification = new TrainerQualificationPort({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, settings);
+  const serverGate = new Gate();
+  const qualification = heldAt(serverGate, new TrainerQualificationPort({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, settings));
   let faceVerifier: FaceVerifier | undefined;
+  let faceReady: Promise<unknown> = Promise.resolve();
   if (options.face) {
     const { WorkerFaceVerifier } = await import("@onshi-sim/reader-agent/face/worker-face-verifier.js");
-    faceVerifier = new WorkerFaceVerifier();
+    // No warm-up pass: it only makes the first frame faster, and costs a test file more than it saves.
+    faceVerifier = new WorkerFaceVerifier({ warmup: false });
+    // Loaded while the rest starts (seconds on a busy machine): a test's first face frame then waits for the
+    // card photo only, as it would on an agent that has been up for a while.
+    faceReady = faceVerifier.ready();
+    faceReady.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   }
   const agent = await createAgent({
     transports: [memory],
@@ -150,6 +208,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     faceFolder: join(dir, "oqs", "face"),
     settings,
     resultResetSeconds: options.resultResetSeconds ?? 20,
+    distDir: UI_DIST,
   });
   const http: Server = createHttpServer(ui.handler);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
@@ -160,6 +219,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const y4m = await writeY4m(join(FACES_DIR, options.camera ?? "grace-hopper-camera.jpg"), join(dir, "camera.y4m"));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, `--use-file-for-fake-video-capture=${y4m}`] });
   }
+  await faceReady;
   const contexts: BrowserContext[] = [];
 
   return {
@@ -171,11 +231,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     settings,
     uiUrl,
     browser,
-    async page(path = "/", viewport = { width: 1280, height: 900 }) {
+    async page(path = "/", viewport = { width: 1280, height: 900 }, beforeLoad) {
       if (!browser) throw new Error("started without a browser");
       const context = await browser.newContext({ viewport, locale: "ja-JP", permissions: ["camera"] });
       contexts.push(context);
       const page = await context.newPage();
+      await beforeLoad?.(page);
       await page.goto(uiUrl + path);
       return page;
     },
@@ -185,6 +246,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async remove() {
       memory.remove(READER);
     },
+    holdReader: () => memory.gate.hold(),
+    holdServer: () => serverGate.hold(),
     async admin(method, path, body) {
       const res = await fetch(serverUrl + path, {
         method,

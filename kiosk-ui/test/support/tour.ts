@@ -3,7 +3,7 @@
  * on each (screenshots, accessibility checks). Needs a stack started with `face: true`.
  */
 import type { Page } from "playwright-core";
-import { enterPin, screen } from "./page.js";
+import { agreeUntil, enterPin, screen } from "./page.js";
 import { READER, STAFF_PIN, type Stack } from "./stack.js";
 
 export type Visit = (name: string, page: Page) => Promise<void>;
@@ -66,13 +66,13 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await visit("place-card-en", page);
   await page.getByRole("button", { name: "日本語に切り替える" }).click();
 
-  // 読み取り中: a slow card.
+  // 読み取り中: the card's answers held until the screen has been visited.
   // The PIN is locked on elderly-suzuki (Grace Hopper's photo too), so yamada-taro keeps its tries for later.
-  stack.memory.delayMs = 150;
+  const releaseCard = stack.holdReader();
   await stack.insert("elderly-suzuki");
   await screen(page, "reading");
   await visit("reading", page);
-  stack.memory.delayMs = 0;
+  releaseCard();
   await screen(page, "choose-method");
   await visit("choose-method", page);
   await page.locator('[data-method="pin"]').click();
@@ -108,14 +108,14 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await page.locator('[data-method="visual"]').click();
   await screen(page, "visual");
   await visit("visual", page);
-  await stack.admin("POST", "/api/admin/faults", { kind: "latency", delayMs: 800, count: 2 });
+  const releaseServer = stack.holdServer();
   const snapshot = stack.agent.snapshot().sessions.find((s) => s.reader === READER);
   if (!snapshot) throw new Error("no session");
   const visual = stack.agent.manager.bySessionId(snapshot.sessionId)?.staffVisual(STAFF_PIN);
   await screen(page, "confirming");
   await visit("confirming", page);
+  releaseServer();
   await visual;
-  await stack.admin("DELETE", "/api/admin/faults");
   await screen(page, "consent");
   await visit("consent", page);
   await page.locator('[data-consent="choose"]').click();
@@ -139,18 +139,9 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await enterPin(page, "1234");
   await screen(page, "consent-item");
   await visit("consent-item-old-flow", page);
-  for (let i = 0; i < 10; i++) {
-    if (await page.locator('[data-screen="consent-limit"]').count()) break;
-    await page.locator('[data-consent="agree"]').click();
-    await page.waitForTimeout(50);
-  }
-  await screen(page, "consent-limit");
+  await agreeUntil(page, "consent-limit");
   await visit("consent-limit-old-flow", page);
-  await page.locator('[data-consent="agree"]').click();
-  while (!(await page.locator('[data-screen="done"]').count())) {
-    if (await page.locator('[data-consent="agree"]').count()) await page.locator('[data-consent="agree"]').click();
-    await page.waitForTimeout(50);
-  }
+  await agreeUntil(page, "done");
   stack.settings.update({ consentFlow: null, simulationDate: null });
   await cleanUp(stack, page);
 

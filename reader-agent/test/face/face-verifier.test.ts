@@ -215,27 +215,13 @@ describe("WorkerFaceVerifier (face-api, WASM, worker thread)", () => {
 
   it("keeps the event loop responsive during a verify", async () => {
     const frame = await image("grace-hopper-camera.jpg");
-    let last = performance.now();
-    let maxGap = 0;
-    let ticks = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      ticks++;
-    }, 5);
-    const started = performance.now();
-    try {
-      await Promise.all([verifier.verify(grace, frame), verifier.verify(eileen, frame)]);
-    } finally {
-      clearInterval(timer);
-    }
-    const elapsed = performance.now() - started;
-    // Two frames of ~0.3 s each: in-thread work would stall the timer for ≥ 0.3 s at a time. The bounds leave
-    // room for a 2-core machine running other test files at the same time.
-    expect(elapsed).toBeGreaterThan(400);
-    expect(ticks).toBeGreaterThan(elapsed / 20);
-    expect(maxGap).toBeLessThan(200);
+    const before = performance.eventLoopUtilization();
+    await Promise.all([verifier.verify(grace, frame), verifier.verify(eileen, frame)]);
+    const { utilization, active, idle } = performance.eventLoopUtilization(before);
+    // The worker does the inference; this thread only sends the frames and reads the answers, so it is idle
+    // nearly all the time the two frames take (inference in this thread would keep it busy nearly all of it).
+    // A busy machine stretches both alike, unlike a bound on the gaps between timer ticks.
+    expect(utilization, `event loop busy ${Math.round(active)} ms, idle ${Math.round(idle)} ms`).toBeLessThan(0.5);
   });
 
   it("disposes every tensor", async () => {

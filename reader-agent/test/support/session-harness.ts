@@ -10,6 +10,7 @@ import type { FaceVerifier } from "../../src/face/face-verifier.js";
 import type { QualificationClientOptions } from "../../src/qualification/qualification-client.js";
 import type { QualificationPort, ReceptionSession, ReceptionSessionOptions, SessionLogEntry } from "../../src/session/reception-session.js";
 import { SessionManager } from "../../src/session/session-manager.js";
+import type { StaffPinGuard } from "../../src/session/staff-pin-guard.js";
 import type { SessionPhase, SessionView } from "../../src/session/session-view.js";
 import { MemoryReaderTransport } from "../../src/transport/memory.js";
 import type { ReaderTransport } from "../../src/transport/reader-transport.js";
@@ -20,14 +21,16 @@ import { agentFixtures, READER, STAFF_PIN, startQualificationServer } from "./ag
 export interface SessionHarnessOptions {
   readonly server?: "start" | "unreachable";
   readonly qualification?: Partial<Omit<QualificationClientOptions, "baseUrl" | "medicalInstitutionCode">>;
-  /** Replaces the QualificationClient (e.g. to count calls). Receives the real one. */
-  readonly wrapQualification?: (q: QualificationPort) => QualificationPort;
+  /** Replaces the QualificationClient (e.g. to count calls). Receives the real one and the server's URL. */
+  readonly wrapQualification?: (q: QualificationPort, baseUrl: string) => QualificationPort;
   readonly transport?: ReaderTransport;
   readonly reader?: string;
   readonly faceVerifier?: FaceVerifier;
   readonly session?: ReceptionSessionOptions;
   readonly knowFixtures?: boolean;
   readonly staffPin?: string | null;
+  /** The agent's staff-PIN guard (e.g. one on a test clock); by default one made from the staff PIN. */
+  readonly staffPinGuard?: StaffPinGuard;
 }
 
 export interface SessionHarness {
@@ -49,17 +52,18 @@ export interface SessionHarness {
 
 export async function startSessionHarness(options: SessionHarnessOptions = {}): Promise<SessionHarness> {
   const { cards, ca } = await agentFixtures();
-  const { server, qualification } = await startQualificationServer(options.server, options.qualification);
+  const { server, qualification, baseUrl } = await startQualificationServer(options.server, options.qualification);
   const memory = options.transport ? undefined : new MemoryReaderTransport();
   const transport = options.transport ?? (memory as MemoryReaderTransport);
   const reader = options.reader ?? READER;
   const manager = new SessionManager([transport], {
-    qualification: options.wrapQualification ? options.wrapQualification(qualification) : qualification,
+    qualification: options.wrapQualification ? options.wrapQualification(qualification, baseUrl) : qualification,
     device: loadReaderDevice(),
     faceVerifier: options.faceVerifier,
     fixtureCas: [ca],
     lookupCard: options.knowFixtures === false ? undefined : knownFixtureCards(cards),
     staffPin: options.staffPin === null ? undefined : (options.staffPin ?? STAFF_PIN),
+    staffPinGuard: options.staffPinGuard,
     options: { idleTimeoutMs: 30_000, returnToIdleMs: 200, ...options.session },
   });
   const views: SessionView[] = [];

@@ -2,7 +2,7 @@
  * VpcdBridge framing against a local TCP server that plays pcscd's vpcd side: no pcscd needed.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { toHex } from "../../src/apdu/hex.js";
 import type { SmartCard } from "../../src/card/smart-card.js";
 import { VpcdBridge, VpcdConnectError, vpcdPort, vpcdReaderName } from "../../src/transport/vpcd-bridge.js";
@@ -238,12 +238,28 @@ describe("VpcdBridge framing", () => {
     expect(bridge.connected).toBe(false);
   });
 
+  /** The delays of the retries the bridge schedules (its only timer): its backoff, whatever the clock does. */
+  function bridgeRetryDelays(): number[] {
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number) => {
+      if (new Error().stack?.includes("/src/transport/vpcd-bridge.ts")) delays.push(ms ?? 0);
+      return realSetTimeout(callback, ms);
+    }) as unknown as typeof setTimeout);
+    cleanups.push(async () => spy.mockRestore());
+    return delays;
+  }
+
   it("without reconnect, a connection dropped by pcscd stays down", async () => {
     const { vpcd, bridge } = await setup();
+    const retries = bridgeRetryDelays();
     const reasons: string[] = [];
     bridge.on("disconnected", (r) => reasons.push(r));
+    const disconnected = new Promise((resolve) => bridge.once("disconnected", resolve));
     vpcd.socket?.destroy();
-    await new Promise((r) => setTimeout(r, 300));
+    await disconnected;
+    // No retry scheduled when it went: nothing can bring it back.
+    expect(retries).toEqual([]);
     expect(reasons).toEqual(["closed-by-pcscd"]);
     expect(bridge.connected).toBe(false);
     expect(vpcd.connections).toBe(1);
@@ -254,16 +270,17 @@ describe("VpcdBridge framing", () => {
     const port = vpcd.port;
     let reconnected = 0;
     bridge.on("connected", () => reconnected++);
-    // pcscd goes away for a while...
+    const retries = bridgeRetryDelays();
+    // pcscd goes away for a while (long enough for the backoff to reach its ceiling)...
     await vpcd.close();
     await new Promise((r) => setTimeout(r, 1200));
     expect(bridge.connected).toBe(false);
     // ...and comes back on the same port.
     const again = await FakeVpcd.listen(port);
     cleanups.push(() => again.close());
-    const started = Date.now();
     await again.connection(1, 3000);
-    expect(Date.now() - started).toBeLessThanOrEqual(1300);
+    expect(retries.length).toBeGreaterThan(3);
+    expect(Math.max(...retries)).toBeLessThanOrEqual(1000);
     again.send(frame("04"));
     expect(await again.nextFrame()).toBe(toHex(ATR));
     expect(reconnected).toBe(1);
