@@ -14,21 +14,21 @@ import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FACES_DIR, findCardFixture, loadCardFixtures, loadTestCa } from "@onshi-sim/fixtures";
-import { createServer } from "../server/src/server.js";
-import { AgentDriver } from "../reader-agent/src/agent/agent-driver.js";
-import { createAgent, type ReaderAgent } from "../reader-agent/src/agent/agent-server.js";
-import { knownFixtureCards } from "../reader-agent/src/agent/fixture-cards.js";
-import { loadReaderDevice } from "../reader-agent/src/agent/reader-device.js";
-import { MemoryCardStateStore } from "../reader-agent/src/card/card-state.js";
-import { fromLoadedCard } from "../reader-agent/src/card/virtual-card-data.js";
-import { VirtualMyNumberCard } from "../reader-agent/src/card/virtual-my-number-card.js";
-import type { FaceVerifier } from "../reader-agent/src/face/face-verifier.js";
-import { WorkerFaceVerifier } from "../reader-agent/src/face/worker-face-verifier.js";
-import { QualificationClient } from "../reader-agent/src/qualification/qualification-client.js";
-import { MemoryReaderTransport } from "../reader-agent/src/transport/memory.js";
-import { ensurePcscd } from "../reader-agent/src/transport/pcscd-daemon.js";
-import type { ReaderTransport } from "../reader-agent/src/transport/reader-transport.js";
+import { FACES_DIR, findCardFixture, loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
+import { createServer } from "@onshi-sim/server";
+import { AgentDriver } from "@onshi-sim/agent";
+import { createAgent, type ReaderAgent } from "@onshi-sim/agent";
+import { knownFixtureCards } from "@onshi-sim/cli";
+import { loadReaderDevice } from "@onshi-sim/cli";
+import { MemoryCardStateStore } from "@onshi-sim/card-sim";
+import { fromLoadedCard } from "@onshi-sim/card-sim";
+import { VirtualMyNumberCard } from "@onshi-sim/card-sim";
+import type { FaceVerifier } from "@onshi-sim/agent";
+import { WorkerFaceVerifier } from "@onshi-sim/agent";
+import { QualificationClient } from "@onshi-sim/agent";
+import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
+import { ensurePcscd } from "@onshi-sim/card-sim";
+import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { processMemory, ROOT, startProcess, stopProcess } from "./processes.js";
 import { ms, summarize, type Summary } from "./stats.js";
 
@@ -113,7 +113,7 @@ type Memory = ReturnType<typeof processMemory>;
 async function agentProcessMemory(serverUrl: string): Promise<{ afterModels: Memory; afterFrames: Memory }> {
   const token = "bench-agent-process-token";
   const { child, url } = await startProcess(
-    [join(ROOT, "reader-agent", "bin", "onshi-sim.js"), "agent", "--port", "0", "--dev", "--server", serverUrl, "--facility", FACILITY],
+    [join(ROOT, "packages", "cli", "bin", "onshi-sim.js"), "agent", "--port", "0", "--dev", "--server", serverUrl, "--facility", FACILITY],
     { ONSHI_SIM_AGENT_TOKEN: token },
     /ready on (\S+)/,
   );
@@ -178,8 +178,8 @@ export async function benchAgent(): Promise<Record<string, unknown>> {
   const pcscd = await ensurePcscd();
   if (!pcscd.available) results.pcsc = { skipped: pcscd.reason };
   else {
-    const { PcscReaderTransport } = await import("../reader-agent/src/transport/pcsc.js");
-    const { VpcdBridge, vpcdReaderName } = await import("../reader-agent/src/transport/vpcd-bridge.js");
+    const { PcscReaderTransport } = await import("@onshi-sim/reader-bindings");
+    const { VpcdBridge, vpcdReaderName } = await import("@onshi-sim/card-sim");
     const slot = 1; // slot 1 so a card a developer keeps in slot 0 is left alone
     const reader = vpcdReaderName(slot);
     for (const [name, verifier] of [

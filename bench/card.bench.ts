@@ -4,15 +4,15 @@
  * ≤ 50 ms over pcsc+vpcd. Also one APDU over pcsc+vpcd with the card-side TCP_QUICKACK off, to show what the
  * delayed ACK costs (transport/vpcd-latency.ts).
  */
-import { findCardFixture } from "@onshi-sim/fixtures";
-import { MemoryCardStateStore } from "../reader-agent/src/card/card-state.js";
-import { fromLoadedCard } from "../reader-agent/src/card/virtual-card-data.js";
-import { VirtualMyNumberCard } from "../reader-agent/src/card/virtual-my-number-card.js";
-import { CardChannel } from "../reader-agent/src/client/card-channel.js";
-import { MyNumberCardClient } from "../reader-agent/src/client/my-number-card-client.js";
-import { MemoryReaderTransport } from "../reader-agent/src/transport/memory.js";
-import { ensurePcscd } from "../reader-agent/src/transport/pcscd-daemon.js";
-import type { ReaderTransport } from "../reader-agent/src/transport/reader-transport.js";
+import { findCardFixture } from "@onshi-sim/jpki-testkit";
+import { MemoryCardStateStore } from "@onshi-sim/card-sim";
+import { fromLoadedCard } from "@onshi-sim/card-sim";
+import { VirtualMyNumberCard } from "@onshi-sim/card-sim";
+import { CardChannel } from "@onshi-sim/card-client";
+import { MyNumberCardClient } from "@onshi-sim/card-client";
+import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
+import { ensurePcscd } from "@onshi-sim/card-sim";
+import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { ms, timeMany, type Summary } from "./stats.js";
 
 const SELECT_JPKI = Uint8Array.from(Buffer.from("00A4040C0AD392F000260100000001", "hex"));
@@ -50,9 +50,9 @@ export async function benchCard(): Promise<Record<string, unknown>> {
   if (!pcscd.available) {
     results.pcsc = { skipped: pcscd.reason };
   } else {
-    const { PcscReaderTransport } = await import("../reader-agent/src/transport/pcsc.js");
-    const { VpcdBridge, vpcdReaderName } = await import("../reader-agent/src/transport/vpcd-bridge.js");
-    const { loopbackQuickackEnabled } = await import("../reader-agent/src/transport/vpcd-latency.js");
+    const { PcscReaderTransport } = await import("@onshi-sim/reader-bindings");
+    const { VpcdBridge, vpcdReaderName } = await import("@onshi-sim/card-sim");
+    const { loopbackQuickackEnabled } = await import("@onshi-sim/card-sim");
     const slot = 1; // slot 1 so a card a developer keeps in slot 0 is left alone
     const reader = vpcdReaderName(slot);
     const pcsc = new PcscReaderTransport({ readerFilter: (name: string) => name === reader });

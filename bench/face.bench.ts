@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { FACES_DIR } from "@onshi-sim/fixtures";
-import type { FaceDecision } from "../reader-agent/src/face/face-verifier.js";
-import { WorkerFaceVerifier } from "../reader-agent/src/face/worker-face-verifier.js";
+import { FACES_DIR } from "@onshi-sim/jpki-testkit";
+import type { FaceDecision } from "@onshi-sim/agent";
+import { WorkerFaceVerifier } from "@onshi-sim/agent";
 import { ms, summarize } from "./stats.js";
 
 const FRAMES = 16;

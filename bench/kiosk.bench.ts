@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "vite";
-import { KIOSK_UI_DIST } from "../kiosk-ui/src/server/static.js";
-import { startStack } from "../kiosk-ui/test/support/stack.js";
+import { KIOSK_UI_DIST } from "@onshi-sim/kiosk-ui";
+import { startStack } from "../packages/kiosk-ui/test/support/stack.js";
 import { ms, summarize, type Summary } from "./stats.js";
 
 const RECEPTIONS = 20;

@@ -331,7 +331,7 @@ async function openLoop(pool: RawPool, wire: readonly Wire[], rate: number, unti
 }
 
 async function prepareCardBodies(cfg: LoadConfig, count: number): Promise<Buffer[]> {
-  const { loadCardFixtures } = await import("@onshi-sim/fixtures");
+  const { loadCardFixtures } = await import("@onshi-sim/jpki-testkit");
   const card = (await loadCardFixtures()).find((c) => c.fixture.personId === "P0001");
   if (!card) throw new Error("card fixture P0001 not found");
   const agent = new Agent({ keepAlive: true, maxSockets: cfg.connections });

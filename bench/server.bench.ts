@@ -111,7 +111,7 @@ export async function batchLoad(): Promise<BatchResult> {
     mkdirSync(staging);
     for (let i = 0; i < BATCH_FILES; i++) writeFileSync(join(staging, `OQSsiquc01req_batch${i}.xml`), requestFile(i));
     const server = await startProcess(
-      ["--import", "tsx", join(ROOT, "server", "src", "main.ts"), "--port", "0", "--quiet"],
+      ["--import", "tsx", join(ROOT, "packages", "server", "src", "main.ts"), "--port", "0", "--quiet"],
       { ONSHI_SIM_DATA_DIR: dataDir, ONSHI_SIM_ADMIN_TOKEN: "bench", ONSHI_SIM_NONCE_TTL_MS: "600000", ONSHI_SIM_NONCE_MAX_PER_FACILITY: "100000" },
       /listening on (http:\/\/\S+)/,
     );
@@ -155,7 +155,7 @@ export async function benchServer(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), "onshi-bench-"));
   try {
     const server = await startProcess(
-      ["--import", "tsx", join(ROOT, "server", "src", "main.ts"), "--port", "0", "--quiet"],
+      ["--import", "tsx", join(ROOT, "packages", "server", "src", "main.ts"), "--port", "0", "--quiet"],
       // The load generator fetches every nonce before the clock starts (53,000 for one facility): above the default share.
       { ONSHI_SIM_DATA_DIR: dataDir, ONSHI_SIM_ADMIN_TOKEN: "bench", ONSHI_SIM_NONCE_TTL_MS: "600000", ONSHI_SIM_NONCE_MAX_PER_FACILITY: "100000" },
       /listening on (http:\/\/\S+)/,

@@ -4,9 +4,9 @@
  * if onshi-sim started it and no other process still uses it.
  */
 import type { TestProject } from "vitest/node";
-import { DEFAULT_AGENT_PORT } from "../reader-agent/src/agent/events.js";
-import { ensurePcscd } from "../reader-agent/src/transport/pcscd-daemon.js";
-import { listeningTcpPorts } from "../reader-agent/src/transport/vpcd-bridge.js";
+import { DEFAULT_AGENT_PORT } from "@onshi-sim/agent/protocol";
+import { ensurePcscd } from "@onshi-sim/card-sim";
+import { listeningTcpPorts } from "@onshi-sim/card-sim";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const pcscd = await ensurePcscd();

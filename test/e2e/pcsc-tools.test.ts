@@ -13,13 +13,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../../reader-agent/src/apdu/hex.js";
-import { REPO_ROOT } from "../../reader-agent/src/config.js";
-import { findExecutable } from "../../reader-agent/src/transport/pcscd-daemon.js";
+import { fromHex, toHex } from "@onshi-sim/apdu";
+import { REPO_ROOT } from "@onshi-sim/card-sim";
+import { findExecutable } from "@onshi-sim/card-sim";
 import { fixtureCa, loadFixture } from "../support/cards.js";
 import { acquireVpcdSlot, describePcsc, type VpcdSlotLease } from "../support/pcscd.js";
 
-const BIN = join(REPO_ROOT, "reader-agent", "bin", "onshi-sim.js");
+const BIN = join(REPO_ROOT, "packages", "cli", "bin", "onshi-sim.js");
 const SELECT_JPKI = "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01";
 const selectEf = (fid: string) => `00 A4 02 0C 02 ${fid.slice(0, 2)} ${fid.slice(2)}`;
 /** DER prefix of a DigestInfo for SHA-256 (RFC 8017 §9.2 note 1). */

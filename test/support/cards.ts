@@ -1,8 +1,8 @@
 /** Test helpers: fixture cards as virtual cards, with counters in memory unless a store is given. */
 import { X509Certificate } from "node:crypto";
-import { findCardFixture, loadTestCa, type LoadedCard } from "@onshi-sim/fixtures";
-import { fromLoadedCard } from "../../reader-agent/src/card/virtual-card-data.js";
-import { VirtualMyNumberCard, type VirtualCardOptions } from "../../reader-agent/src/card/virtual-my-number-card.js";
+import { findCardFixture, loadTestCa, type LoadedCard } from "@onshi-sim/jpki-testkit";
+import { fromLoadedCard } from "@onshi-sim/card-sim";
+import { VirtualMyNumberCard, type VirtualCardOptions } from "@onshi-sim/card-sim";
 
 const loaded = new Map<string, Promise<LoadedCard>>();
 

@@ -9,8 +9,8 @@ import { mkdirSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, inject, it } from "vitest";
-import { ownsLockFile, tryLockFile, vpcdSlotHolder, type PcscAvailability } from "../../reader-agent/src/transport/pcscd-daemon.js";
-import { vpcdPort, vpcdReaderName, VPCD_SLOTS } from "../../reader-agent/src/transport/vpcd-bridge.js";
+import { ownsLockFile, tryLockFile, vpcdSlotHolder, type PcscAvailability } from "@onshi-sim/card-sim";
+import { vpcdPort, vpcdReaderName, VPCD_SLOTS } from "@onshi-sim/card-sim";
 
 export type { PcscAvailability };
 

@@ -1,0 +1,91 @@
+/**
+ * What the agent knows about the simulator's own cards, from their fixtures:
+ *   - `knownFixtureCards`: certificate → 照合番号B (a real reader reads it off the card face with its camera) and
+ *     whether a PIN is set (a 顔認証マイナンバーカード has none);
+ *   - `fixtureCardFactory` + `memoryDevCards`: `dev:insert-card` for the memory transport (scripting, tests).
+ */
+import { createHash } from "node:crypto";
+import { FixtureError, findCardFixture, type LoadedCard } from "@onshi-sim/jpki-testkit";
+import { CardInUseError, type CardStateStore } from "@onshi-sim/card-sim";
+import type { SmartCard } from "@onshi-sim/reader-bindings";
+import { fromLoadedCard } from "@onshi-sim/card-sim";
+import { VirtualMyNumberCard } from "@onshi-sim/card-sim";
+import { matchNumberB } from "@onshi-sim/apdu";
+import { cardInUseError } from "@onshi-sim/agent";
+import type { KnownCard } from "@onshi-sim/agent";
+import type { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
+import { UnknownReaderError } from "@onshi-sim/reader-bindings";
+import { DevCardError, type DevCardSlots } from "@onshi-sim/agent";
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+export function knownCardOf(card: LoadedCard): KnownCard {
+  const f = card.fixture;
+  return { matchNumberB: matchNumberB(f.holder.birthDate, f.card.expiresOn, f.card.securityCode), userAuthPinSet: f.pins.userAuth !== null };
+}
+
+/** A `lookupCard` for the agent: the fixture whose user-auth certificate the card carries. */
+export function knownFixtureCards(cards: readonly LoadedCard[]): (certificateDer: Uint8Array) => KnownCard | undefined {
+  const byCertificate = new Map(cards.map((c) => [sha256(c.userAuthCertificateDer), knownCardOf(c)]));
+  return (der) => byCertificate.get(sha256(der));
+}
+
+/** A card that can be given back when it leaves the reader, so another reader (or process) may take it. */
+export type ReleasableCard = SmartCard & { release(): void };
+
+/**
+ * Makes virtual cards of fixtures by id; counters in `stateStore` (default: in memory, fresh per card). Each
+ * card is claimed in the store for `holder` until released: a card in another reader is refused (card-in-use).
+ */
+export function fixtureCardFactory(options: { stateStore?: CardStateStore; holder?: string } = {}): (cardId: string) => Promise<ReleasableCard> {
+  const holder = options.holder ?? "onshi-sim agent (dev:insert-card)";
+  return async (cardId) => {
+    let loaded: LoadedCard;
+    try {
+      loaded = await findCardFixture(cardId);
+    } catch (e) {
+      if (e instanceof FixtureError) throw new DevCardError("unknown-card", e.message);
+      throw e;
+    }
+    try {
+      return new VirtualMyNumberCard(fromLoadedCard(loaded), { holder, ...(options.stateStore ? { stateStore: options.stateStore } : {}) });
+    } catch (e) {
+      if (e instanceof CardInUseError) throw new DevCardError("card-in-use", e.message, cardInUseError(e.holder));
+      throw e;
+    }
+  };
+}
+
+/** dev:insert-card / dev:remove-card on a memory transport; `releaseAll` gives back every card still in a reader. */
+export function memoryDevCards(transport: MemoryReaderTransport, makeCard: (cardId: string) => Promise<ReleasableCard>): DevCardSlots & { releaseAll(): void } {
+  const inReader = new Map<string, { readonly cardId: string; readonly card: ReleasableCard }>();
+  const readerOf = (reader: string | undefined): string => {
+    const readers = transport.listReaders();
+    const name = reader ?? readers[0];
+    if (name === undefined || !readers.includes(name)) throw new DevCardError("unknown-reader", new UnknownReaderError(reader ?? "(default)", readers).message);
+    return name;
+  };
+  const takeOut = (name: string) => {
+    transport.remove(name);
+    inReader.get(name)?.card.release();
+    inReader.delete(name);
+  };
+  return {
+    async insert(cardId, reader) {
+      const name = readerOf(reader);
+      // The same card again: it comes out first (putting it back is not a second copy). Another card: made
+      // first, so a refused one (card-in-use) leaves the reader as it was.
+      if (inReader.get(name)?.cardId === cardId) takeOut(name);
+      const card = await makeCard(cardId);
+      takeOut(name);
+      inReader.set(name, { cardId, card });
+      transport.insert(card, name);
+    },
+    async remove(reader) {
+      takeOut(readerOf(reader));
+    },
+    releaseAll() {
+      for (const name of [...inReader.keys()]) takeOut(name);
+    },
+  };
+}

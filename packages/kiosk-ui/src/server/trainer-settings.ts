@@ -1,0 +1,75 @@
+/**
+ * The trainer's settings that change what the agent asks the server: the simulation date and the consent flow
+ * (since-2024-10-07 包括同意, or the older flow with the 限度額 screen). `TrainerQualificationPort` is a
+ * QualificationPort for `createAgent({ qualification })` that builds each call's QualificationClient from the
+ * current settings, so /trainer can change them while the agent runs.
+ */
+import { QualificationClient, type QualificationClientOptions } from "@onshi-sim/agent";
+import type { QualificationPort } from "@onshi-sim/agent";
+
+export type ConsentFlowSetting = "since-2024-10-07" | "before-2024-10-07";
+
+export interface TrainerSettingsView {
+  /** YYYYMMDD, or null: the server's default (today in Japan time). */
+  readonly simulationDate: string | null;
+  /** null: the server decides from the date. */
+  readonly consentFlow: ConsentFlowSetting | null;
+}
+
+export class TrainerSettings {
+  #view: TrainerSettingsView;
+  readonly #listeners = new Set<(view: TrainerSettingsView) => void>();
+
+  constructor(initial: Partial<TrainerSettingsView> = {}) {
+    this.#view = { simulationDate: initial.simulationDate ?? null, consentFlow: initial.consentFlow ?? null };
+  }
+
+  get view(): TrainerSettingsView {
+    return this.#view;
+  }
+
+  /** Throws on a malformed value (the caller answers 400). */
+  update(patch: { simulationDate?: unknown; consentFlow?: unknown }): TrainerSettingsView {
+    let { simulationDate, consentFlow } = this.#view;
+    if (patch.simulationDate !== undefined) {
+      if (patch.simulationDate === null || patch.simulationDate === "") simulationDate = null;
+      else if (typeof patch.simulationDate === "string" && /^\d{8}$/.test(patch.simulationDate.replaceAll("-", ""))) simulationDate = patch.simulationDate.replaceAll("-", "");
+      else throw new TypeError("simulationDate must be YYYYMMDD or YYYY-MM-DD");
+    }
+    if (patch.consentFlow !== undefined) {
+      if (patch.consentFlow === null || patch.consentFlow === "") consentFlow = null;
+      else if (patch.consentFlow === "since-2024-10-07" || patch.consentFlow === "before-2024-10-07") consentFlow = patch.consentFlow;
+      else throw new TypeError("consentFlow must be since-2024-10-07 or before-2024-10-07");
+    }
+    this.#view = { simulationDate, consentFlow };
+    for (const l of this.#listeners) l(this.#view);
+    return this.#view;
+  }
+
+  onChange(listener: (view: TrainerSettingsView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** A QualificationPort whose simulation date and consent flow follow `settings`. */
+export class TrainerQualificationPort implements QualificationPort {
+  readonly #base: Omit<QualificationClientOptions, "simulationDate" | "consentFlow">;
+  readonly settings: TrainerSettings;
+
+  constructor(base: Omit<QualificationClientOptions, "simulationDate" | "consentFlow">, settings: TrainerSettings = new TrainerSettings()) {
+    this.#base = base;
+    this.settings = settings;
+  }
+
+  #client(): QualificationClient {
+    const s = this.settings.view;
+    return new QualificationClient({ ...this.#base, ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}), ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}) });
+  }
+
+  nonce: QualificationPort["nonce"] = () => this.#client().nonce();
+  confirmWithSignature: QualificationPort["confirmWithSignature"] = (...a) => this.#client().confirmWithSignature(...a);
+  confirmWithDevice: QualificationPort["confirmWithDevice"] = (...a) => this.#client().confirmWithDevice(...a);
+  consent: QualificationPort["consent"] = (...a) => this.#client().consent(...a);
+  complete: QualificationPort["complete"] = (...a) => this.#client().complete(...a);
+}

@@ -1,0 +1,2 @@
+/** @onshi-sim/scenarios: Scenario files: schema and loader. */
+export * from "./scenario-schema.js";

@@ -1,0 +1,8 @@
+/**
+ * The client side of the API, light enough for the agent and kiosk to import ("./index.js"):
+ * request/response schemas, the device attestation payload, and the result shape.
+ */
+export * from "./device-attestation.js";
+export * from "./schemas.js";
+export * from "../results/result-schema.js";
+export { isUsable } from "../results/result-builder.js";

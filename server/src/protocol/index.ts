@@ -1,8 +1,0 @@
-/**
- * The client side of the API, light enough for the agent and kiosk to import ("@onshi-sim/server/protocol"):
- * request/response schemas, the device attestation payload, and the result shape.
- */
-export * from "./device-attestation.js";
-export * from "./schemas.js";
-export * from "../results/result-schema.js";
-export { isUsable } from "../results/result-builder.js";
