@@ -17,15 +17,15 @@
 import { randomUUID, X509Certificate } from "node:crypto";
 import { CardStatusError } from "@onshi-sim/apdu";
 import { SW } from "@onshi-sim/apdu";
-import { CardChannel } from "@onshi-sim/card-client";
-import { MyNumberCardClient, NotAMyNumberCardError, PinFormatError, RealCardSafetyError, type PinStatus, type VerifyResult } from "@onshi-sim/card-client";
+import { NotAMyNumberCardError, PinFormatError, RealCardSafetyError, type MyNumberCardClient, type PinStatus, type VerifyResult } from "@onshi-sim/card-client";
 import { FaceError, type FaceDecision, type FaceVerifier, type ReferenceFace } from "../face/face-verifier.js";
-import { QualificationServerError, type QualificationClient, type QualificationResult, type ReaderDevice } from "../qualification/qualification-client.js";
-import { CardRemovedError, NoCardError, UnknownReaderError, type ReaderTransport } from "@onshi-sim/reader-bindings";
+import { QualificationServerError, type QualificationResult } from "../qualification/qualification-client.js";
+import { CardRemovedError, NoCardError, UnknownReaderError } from "@onshi-sim/reader-bindings";
 import { TypedEmitter } from "@onshi-sim/reader-bindings";
 import { choosePrompt, CONSENT_ITEM_LABELS, DONE_NOT_USABLE_PROMPT, PROMPTS, sessionError, staffPinLockedError } from "./messages.js";
 import { dispositionOf, summarizeQualification } from "./qualification-summary.js";
-import { StaffPinGuard, type StaffPinLockOptions } from "./staff-pin-guard.js";
+import { SESSION_DEFAULTS, type CommandResult, type KnownCard, type ReceptionSessionDeps, type ReceptionSessionEvents, type ReceptionSessionOptions } from "./reception-ports.js";
+import { StaffPinGuard } from "./staff-pin-guard.js";
 import type {
   CardSummary,
   ConsentAnswer,
@@ -42,78 +42,7 @@ import type {
   VerificationMethod,
 } from "./session-view.js";
 
-/** The calls a session makes to the qualification server (QualificationClient, or a stand-in in tests). */
-export type QualificationPort = Pick<QualificationClient, "nonce" | "confirmWithSignature" | "confirmWithDevice" | "consent" | "complete">;
-
-/** What the agent knows about a card beyond its chip: for virtual cards, their fixture. */
-export interface KnownCard {
-  /** 照合番号B, which a real reader reads off the card face with its camera. */
-  readonly matchNumberB: string;
-  /** false for a 顔認証マイナンバーカード (no PIN set): its blocked PIN is "not set", not "locked". */
-  readonly userAuthPinSet: boolean;
-}
-
-export interface ReceptionSessionOptions {
-  /** No input for this long in an interactive phase → aborted (idle-timeout). Default 60 s. */
-  readonly idleTimeoutMs?: number;
-  /** After the card was pulled mid-session, show that for this long before waiting for the next card. Default 3 s. */
-  readonly returnToIdleMs?: number;
-  /** Wrong staff PINs in a row before the staff PIN locks, and for how long (default 5, 5 minutes). */
-  readonly staffPinLock?: StaffPinLockOptions;
-  /** Face frames that do not match before PIN or 目視 is offered instead. Default 3. */
-  readonly maxFaceFailures?: number;
-  /** Frames of any outcome (no face, uncertain…) before face verification is given up. Default 10. */
-  readonly maxFaceFrames?: number;
-  /** How long a face frame waits for the card photo's descriptor. Default 20 s. */
-  readonly faceReferenceTimeoutMs?: number;
-}
-
-export interface ReceptionSessionDeps {
-  readonly transport: ReaderTransport;
-  readonly reader: string;
-  readonly qualification: QualificationPort;
-  /** The reader device that attests face and 目視 confirmations; without it only the PIN path works. */
-  readonly device?: ReaderDevice | undefined;
-  readonly faceVerifier?: FaceVerifier | undefined;
-  /** CAs whose cards are ours (fixtures); any other card is real and gets the real-card PIN safety. */
-  readonly fixtureCas?: readonly X509Certificate[] | undefined;
-  readonly lookupCard?: ((certificateDer: Uint8Array) => KnownCard | undefined) | undefined;
-  /** Staff PIN for 目視 and staff input (configured; never a card PIN). Without it 目視 is not offered. */
-  readonly staffPin?: string | undefined;
-  /** Counts wrong staff PINs across sessions (SessionManager shares one); made per session when absent. */
-  readonly staffPinGuard?: StaffPinGuard | undefined;
-  readonly options?: ReceptionSessionOptions | undefined;
-  /** Numbers the views; shared by every session of an agent so `seq` orders all of them. */
-  readonly nextSeq?: (() => number) | undefined;
-  readonly now?: (() => Date) | undefined;
-}
-
-/** A structured log line. Holds no PIN, no 12-digit number, no image. */
-export interface SessionLogEntry {
-  readonly at: string;
-  readonly reader: string;
-  readonly sessionId: string;
-  readonly event: string;
-  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
-}
-
-export interface ReceptionSessionEvents {
-  [event: string]: unknown[];
-  state: [view: SessionView];
-  log: [entry: SessionLogEntry];
-}
-
-/** The answer to a command: accepted (what it led to is in `session`) or refused (nothing changed). */
-export type CommandResult = { readonly ok: true; readonly session: SessionView } | { readonly ok: false; readonly error: SessionError; readonly session: SessionView };
-
-const DEFAULTS = {
-  idleTimeoutMs: 60_000,
-  returnToIdleMs: 3_000,
-  maxFaceFailures: 3,
-  maxFaceFrames: 10,
-  faceReferenceTimeoutMs: 20_000,
-  staffPinLock: {},
-} satisfies Required<ReceptionSessionOptions>;
+export type { CommandResult, KnownCard, OpenCard, QualificationPort, ReceptionSessionDeps, ReceptionSessionEvents, ReceptionSessionOptions, SessionLogEntry } from "./reception-ports.js";
 
 const PIN_MAX_TRIES = 3;
 const PIN_FORMAT = /^\d{4}$/;
@@ -186,7 +115,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
     super();
     this.#deps = deps;
     this.reader = deps.reader;
-    this.#options = { ...DEFAULTS, ...definedOnly(deps.options ?? {}) };
+    this.#options = { ...SESSION_DEFAULTS, ...definedOnly(deps.options ?? {}) };
     this.#now = deps.now ?? (() => new Date());
     let seq = 0;
     this.#nextSeq = deps.nextSeq ?? (() => ++seq);
@@ -471,7 +400,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   // ── reading the card ──────────────────────────────────────────────────────────────────────────
 
   async #read(generation: number): Promise<void> {
-    const client = new MyNumberCardClient(new CardChannel(this.#deps.transport, this.reader), { fixtureCas: this.#deps.fixtureCas ?? [] });
+    const client = this.#deps.openCard();
     this.#client = client;
     let certificateDer: Uint8Array;
     let certificate: X509Certificate;
