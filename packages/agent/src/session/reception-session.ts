@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { TypedEmitter } from "@onshi-sim/reader-bindings";
 import { staffPinChecker } from "./adapters/staff-pin-adapter.js";
-import type { CommandInput, Reply, SessionInput, StaffPinVerdict } from "./reception-events.js";
+import type { CommandInput, Reply, StaffPinVerdict } from "./reception-events.js";
 import { SESSION_DEFAULTS, type CommandResult, type ReceptionSessionDeps, type ReceptionSessionEvents } from "./reception-ports.js";
 import { ReceptionRunner } from "./reception-runner.js";
 import { definedOnly, gate, initialState, problem } from "./reception-state.js";
@@ -151,7 +151,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
 
   // ── answers ───────────────────────────────────────────────────────────────────────────────────
 
-  async #command(input: CommandInput & SessionInput): Promise<CommandResult> {
+  async #command(input: CommandInput): Promise<CommandResult> {
     const dispatched = this.#runner.dispatch(input);
     if (!dispatched.working) return this.#answer(dispatched.reply);
     return this.#answer(await dispatched.settled);
