@@ -3,6 +3,7 @@ export * from "./face/ssd-mobilenet.js";
 export * from "./qualification/qualification-client.js";
 export * from "./session/messages.js";
 export * from "./session/qualification-summary.js";
+export * from "./session/reception-ports.js";
 export * from "./session/reception-session.js";
 export * from "./session/session-manager.js";
 export * from "./session/session-view.js";

@@ -3,9 +3,12 @@
  * events (reader, card, card.off, error) into session calls, and re-emits every session's views, the reader
  * list and transport notices (e.g. the PC/SC context lost when pcscd restarts) for the agent to relay.
  */
+import type { X509Certificate } from "node:crypto";
+import { CardChannel, MyNumberCardClient } from "@onshi-sim/card-client";
 import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { TypedEmitter } from "@onshi-sim/reader-bindings";
-import { ReceptionSession, type ReceptionSessionDeps, type SessionLogEntry } from "./reception-session.js";
+import type { ReceptionSessionDeps, SessionLogEntry } from "./reception-ports.js";
+import { ReceptionSession } from "./reception-session.js";
 import type { LocalizedText, ReaderInfo, SessionView, TransportNotice, TransportNoticeKind, TransportStatus } from "./session-view.js";
 import { StaffPinGuard } from "./staff-pin-guard.js";
 
@@ -19,8 +22,16 @@ export interface SessionManagerEvents {
   log: [entry: SessionLogEntry];
 }
 
-/** Everything a session needs except its transport and reader. */
-export type SessionTemplate = Omit<ReceptionSessionDeps, "transport" | "reader" | "nextSeq">;
+/** Builds the host side of the card in `reader`: a MyNumberCardClient over that reader's transport. */
+export type CardClientFactory = (transport: ReaderTransport, reader: string) => MyNumberCardClient;
+
+/** Everything a session needs except its reader and its card client, which are made per reader slot. */
+export type SessionTemplate = Omit<ReceptionSessionDeps, "reader" | "openCard" | "nextSeq"> & {
+  /** CAs whose cards are ours (fixtures); any other card is real and gets the real-card PIN safety. */
+  readonly fixtureCas?: readonly X509Certificate[] | undefined;
+  /** Default: a MyNumberCardClient over a CardChannel on the slot's transport, knowing `fixtureCas`. */
+  readonly cardClients?: CardClientFactory | undefined;
+};
 
 interface Slot {
   readonly transport: ReaderTransport;
@@ -156,7 +167,9 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
   #onReader(entry: TransportEntry, reader: string, announce: boolean): void {
     this.#recovered(entry);
     if (this.#slots.has(reader)) return;
-    const session = new ReceptionSession({ ...this.#template, transport: entry.transport, reader, nextSeq: () => ++this.#seq });
+    const { cardClients, fixtureCas = [], ...template } = this.#template;
+    const openCard = cardClients ? () => cardClients(entry.transport, reader) : () => new MyNumberCardClient(new CardChannel(entry.transport, reader), { fixtureCas });
+    const session = new ReceptionSession({ ...template, reader, openCard, nextSeq: () => ++this.#seq });
     session.on("state", (view) => this.emit("state", view));
     session.on("log", (line) => this.emit("log", line));
     this.#slots.set(reader, { transport: entry.transport, session, cardPresent: false });

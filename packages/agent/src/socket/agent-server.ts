@@ -22,7 +22,8 @@ import type { z } from "zod";
 import type { FaceVerifier } from "../face/face-verifier.js";
 import type { ReaderDevice } from "../qualification/qualification-client.js";
 import { sessionError } from "../session/messages.js";
-import type { CommandResult, KnownCard, QualificationPort, ReceptionSession, ReceptionSessionOptions } from "../session/reception-session.js";
+import type { CommandResult, KnownCard, QualificationPort, ReceptionSessionOptions } from "../session/reception-ports.js";
+import type { ReceptionSession } from "../session/reception-session.js";
 import { SessionManager } from "../session/session-manager.js";
 import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import {

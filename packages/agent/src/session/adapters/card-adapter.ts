@@ -1,0 +1,104 @@
+/**
+ * The card, for the reception: one MyNumberCardClient per card placed (made by the injected OpenCard), and a
+ * queue so that one logical operation's exchanges never interleave with another's (the client tracks what is
+ * selected). Exceptions become the events the machine understands.
+ */
+import { X509Certificate } from "node:crypto";
+import { NotAMyNumberCardError, PinFormatError, RealCardSafetyError, type CardFace, type MyNumberCardClient, type PinStatus } from "@onshi-sim/card-client";
+import { CardRemovedError, NoCardError, UnknownReaderError } from "@onshi-sim/reader-bindings";
+import type { OutcomeInput } from "../reception-events.js";
+import type { KnownCard, OpenCard } from "../reception-ports.js";
+
+/** Whether work started in this generation is still wanted (its card is still the session's). */
+export type IsCurrent = (generation: number) => boolean;
+
+/** Thrown instead of running work queued for a card whose session has ended. */
+export class SessionEnded extends Error {
+  override name = "SessionEnded";
+}
+
+export function isCardGone(e: unknown): boolean {
+  return e instanceof CardRemovedError || e instanceof NoCardError || e instanceof UnknownReaderError;
+}
+
+export function messageOf(e: unknown): string | undefined {
+  return e instanceof Error ? e.message : undefined;
+}
+
+export class CardAdapter {
+  readonly #openCard: OpenCard;
+  readonly #isCurrent: IsCurrent;
+  readonly #lookupCard: ((certificateDer: Uint8Array) => KnownCard | undefined) | undefined;
+  #client: MyNumberCardClient | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(openCard: OpenCard, isCurrent: IsCurrent, lookupCard?: (certificateDer: Uint8Array) => KnownCard | undefined) {
+    this.#openCard = openCard;
+    this.#isCurrent = isCurrent;
+    this.#lookupCard = lookupCard;
+  }
+
+  /** A card was placed: a new client, then SELECT JPKI, the user-auth certificate and the PIN status. */
+  async read(generation: number): Promise<OutcomeInput | undefined> {
+    this.#client = this.#openCard();
+    this.#queue = Promise.resolve();
+    try {
+      const read = await this.#run(generation, async (client) => {
+        await client.identify();
+        const certificateDer = await client.readUserAuthCertificate();
+        const certificate = new X509Certificate(certificateDer);
+        const fixture = await client.isFixtureCard();
+        let pinStatus: PinStatus | undefined;
+        try {
+          pinStatus = await client.pinStatus("userAuth");
+        } catch (e) {
+          if (isCardGone(e)) throw e;
+          pinStatus = undefined; // the card would not say: offer the PIN anyway and let VERIFY answer
+        }
+        return { certificateDer, certificateValidTo: new Date(certificate.validTo).toISOString().slice(0, 10), fixture, pinStatus };
+      });
+      return { type: "card-read", generation, ...read, known: this.#lookupCard?.(read.certificateDer) };
+    } catch (e) {
+      if (e instanceof SessionEnded) return undefined;
+      if (isCardGone(e)) return { type: "card-gone", generation };
+      return { type: "card-unreadable", generation, code: e instanceof NotAMyNumberCardError ? "not-my-number-card" : "read-error", message: messageOf(e) };
+    }
+  }
+
+  /** VERIFY with the patient's PIN. The PIN goes to the card and is not kept. */
+  async verifyPin(generation: number, pin: string): Promise<OutcomeInput | undefined> {
+    try {
+      const outcome = await this.#run(generation, (client) => client.verify("userAuth", pin));
+      if (outcome.ok) return { type: "pin-result", generation, outcome: { kind: "verified" } };
+      if ("triesLeft" in outcome) return { type: "pin-result", generation, outcome: { kind: "wrong", triesLeft: outcome.triesLeft } };
+      return { type: "pin-result", generation, outcome: { kind: "blocked" } };
+    } catch (e) {
+      if (e instanceof SessionEnded) return undefined;
+      if (isCardGone(e)) return { type: "card-gone", generation };
+      if (e instanceof RealCardSafetyError) return { type: "pin-result", generation, outcome: { kind: "withheld", triesLeft: e.triesLeft } };
+      if (e instanceof PinFormatError) return { type: "pin-result", generation, outcome: { kind: "format" } };
+      return { type: "pin-result", generation, outcome: { kind: "failed", message: messageOf(e) } };
+    }
+  }
+
+  /** The card face (券面AP) with 照合番号B. Throws as the client does. */
+  readCardFace(generation: number, matchNumberB: string): Promise<CardFace> {
+    return this.#run(generation, (client) => client.readCardFace(matchNumberB));
+  }
+
+  /** The SHA-256 DigestInfo of `data`, signed with the user-auth key (the PIN was verified before). Throws. */
+  sign(generation: number, data: Uint8Array): Promise<Uint8Array> {
+    return this.#run(generation, (client) => client.signWithUserAuthKey(data));
+  }
+
+  /** Runs one logical card operation after the ones queued before it — unless its session ended meanwhile. */
+  #run<T>(generation: number, operation: (client: MyNumberCardClient) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      const client = this.#client;
+      if (!this.#isCurrent(generation) || !client) throw new SessionEnded();
+      return operation(client);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The qualification server, for the reception: nonce → (PIN: the card signs it) → confirmation, then consent and
+ * completion. Failures become Faults — facts (which error, which server code) the machine decides on; `retry`
+ * repeats the step the machine kept.
+ */
+import { CardStatusError, SW } from "@onshi-sim/apdu";
+import { QualificationServerError, type ReaderDevice } from "../../qualification/qualification-client.js";
+import type { ConsentRequestBody, Fault, OutcomeInput } from "../reception-events.js";
+import type { QualificationPort } from "../reception-ports.js";
+import type { VerificationMethod } from "../session-view.js";
+import { isCardGone, messageOf, SessionEnded, type CardAdapter, type IsCurrent } from "./card-adapter.js";
+
+export class ServerAdapter {
+  readonly #port: QualificationPort;
+  readonly #device: ReaderDevice | undefined;
+  readonly #card: CardAdapter;
+  readonly #isCurrent: IsCurrent;
+
+  constructor(port: QualificationPort, device: ReaderDevice | undefined, card: CardAdapter, isCurrent: IsCurrent) {
+    this.#port = port;
+    this.#device = device;
+    this.#card = card;
+    this.#isCurrent = isCurrent;
+  }
+
+  async confirm(generation: number, method: VerificationMethod, certificateDer: Uint8Array): Promise<OutcomeInput | undefined> {
+    try {
+      const { nonce } = await this.#port.nonce();
+      // The session ended while we asked: neither sign nor confirm for it.
+      if (!this.#isCurrent(generation)) return undefined;
+      if (method === "pin") {
+        // The card signs the SHA-256 DigestInfo of the nonce's 32 bytes with the user-auth key (PIN verified before).
+        const signature = await this.#card.sign(generation, Buffer.from(nonce, "base64url"));
+        if (!this.#isCurrent(generation)) return undefined;
+        return { type: "confirmation", generation, method, result: await this.#port.confirmWithSignature(nonce, certificateDer, signature) };
+      }
+      if (!this.#device) throw new Error("no reader device to attest a face or 目視 confirmation");
+      return { type: "confirmation", generation, method, result: await this.#port.confirmWithDevice(nonce, certificateDer, method, this.#device) };
+    } catch (e) {
+      if (e instanceof SessionEnded) return undefined;
+      if (isCardGone(e)) return { type: "card-gone", generation };
+      if (e instanceof CardStatusError && e.sw === SW.SECURITY_STATUS_NOT_SATISFIED) return { type: "pin-forgotten", generation };
+      return { type: "server-failed", generation, fault: faultOf(e) };
+    }
+  }
+
+  async recordConsent(generation: number, request: ConsentRequestBody): Promise<OutcomeInput> {
+    try {
+      const answer = await this.#port.consent(request);
+      return { type: "consent-recorded", generation, consents: answer.recorded.map((r) => ({ item: r.item, consented: r.ConsFlg === "1", consTime: r.ConsTime })) };
+    } catch (e) {
+      return { type: "server-failed", generation, fault: faultOf(e) };
+    }
+  }
+
+  async complete(generation: number, confirmationId: string): Promise<OutcomeInput> {
+    try {
+      return { type: "completed", generation, result: await this.#port.complete(confirmationId) };
+    } catch (e) {
+      return { type: "server-failed", generation, fault: faultOf(e) };
+    }
+  }
+}
+
+function faultOf(e: unknown): Fault {
+  if (e instanceof QualificationServerError) return { kind: "server", code: e.code, status: e.status, serverCode: e.serverCode, message: e.message };
+  if (e instanceof CardStatusError) return { kind: "card", message: e.message };
+  return { kind: "internal", message: messageOf(e) };
+}
