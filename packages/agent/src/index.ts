@@ -1,7 +1,7 @@
 /** @onshi-sim/agent: The reader agent: reception sessions, face verification, Socket.IO server and driver. */
 export * from "./face/ssd-mobilenet.js";
 export * from "./qualification/qualification-client.js";
-export * from "./session/messages.js";
+export * from "./session/session-errors.js";
 export * from "./session/qualification-summary.js";
 export * from "./session/reception-ports.js";
 export * from "./session/reception-session.js";

@@ -6,3 +6,4 @@ export * from "./transcript.js";
 export * from "./applications.js";
 export * from "./tlv.js";
 export * from "./wareki.js";
+export * from "./pin-rules.js";

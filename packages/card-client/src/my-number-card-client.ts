@@ -8,7 +8,7 @@
  * never lock somebody's real card. The refusal says why.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { concatBytes, fromHex } from "@onshi-sim/apdu";
+import { CARD_PIN_PATTERN, concatBytes, fromHex } from "@onshi-sim/apdu";
 import { CardStatusError, type ResponseApdu } from "@onshi-sim/apdu";
 import { SW, triesLeftOf, type StatusWord } from "@onshi-sim/apdu";
 import { AID, JPKI_EF, KENHOJO_EF, KENKAKU_EF, TAG, type ApplicationName } from "@onshi-sim/apdu";
@@ -59,9 +59,9 @@ const PIN_LABEL: Record<PinKind, string> = {
   cardFaceMatchB: "照合番号B",
 };
 const PIN_FORMAT: Record<PinKind, RegExp> = {
-  userAuth: /^\d{4}$/,
+  userAuth: CARD_PIN_PATTERN,
   signing: /^[A-Z0-9]{6,16}$/,
-  assist: /^\d{4}$/,
+  assist: CARD_PIN_PATTERN,
   cardFaceMatchB: /^\d{14}$/,
 };
 const PIN_LOCATION: Record<PinKind, [ApplicationName, number]> = {

@@ -12,8 +12,11 @@
  *   {"cmd":"choose","method":"face"} {"cmd":"cancel"} {"cmd":"retry"} {"cmd":"remove"} {"cmd":"sync"}
  *   {"cmd":"match-number-b","matchNumberB":"…","staffPin":"…"} {"cmd":"sleep","ms":100}
  *
- * Output: {"type":"event","event":"session:state","data":{…}}, {"type":"ack","line":3,"cmd":"pin","ok":true,…},
+ * Output: {"type":"event","event":"session:state","data":{…},"text":{"ja":"…","en":"…"}},
+ * {"type":"ack","line":3,"cmd":"pin","ok":false,"error":{"code":…},"text":{…}},
  * {"type":"wait","line":2,"ok":true,"phase":"choose-method","seq":4}, {"type":"error","line":5,"message":"…"}.
+ * The agent sends codes; `text` is what a kiosk would say for them (@onshi-sim/texts): on a session view its
+ * problem and prompt, on a refusal or agent:error the error's words, on agent:transport the notice's.
  * Input lines are never echoed (they may hold a PIN). Exit code 1 when any command failed or was refused.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -23,10 +26,11 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { FACES_DIR } from "@onshi-sim/jpki-testkit";
-import { AgentDriver } from "@onshi-sim/agent";
+import { AgentDriver, type DriverEvent } from "@onshi-sim/agent";
 import type { CommandAck } from "@onshi-sim/agent/protocol";
 import { SESSION_PHASES, type SessionPhase } from "@onshi-sim/agent/protocol";
 import { dataDir } from "@onshi-sim/card-sim";
+import { errorText, noticeText, viewText, type LocalizedText } from "@onshi-sim/texts";
 import { UsageError } from "./main.js";
 
 export const DRIVE_USAGE = `onshi-sim drive --url URL [--token T] [--reader NAME] [--timeout MS] [--stay]
@@ -91,7 +95,7 @@ export async function runDrive(argv: string[], io: { stdin: NodeJS.ReadableStrea
   const driver = await AgentDriver.connect({ url: values.url, token, clientName: "onshi-sim drive", ...(values.reader ? { reader: values.reader } : {}) });
   // The snapshot that answered the connection, then everything that follows.
   if (driver.snapshot) out({ type: "event", event: "agent:snapshot", data: driver.snapshot });
-  driver.onEvent((e) => out({ type: "event", event: e.event, data: e.data }));
+  driver.onEvent((e) => out({ type: "event", event: e.event, data: e.data, ...textOf(e) }));
 
   let failed = false;
   let lineNo = 0;
@@ -114,7 +118,7 @@ export async function runDrive(argv: string[], io: { stdin: NodeJS.ReadableStrea
       const result = await execute(driver, command, waitTimeoutMs);
       if (result.kind === "ack") {
         if (!result.ack.ok) failed = true;
-        out({ type: "ack", line: lineNo, cmd: command.cmd, ...result.ack });
+        out({ type: "ack", line: lineNo, cmd: command.cmd, ...result.ack, ...(result.ack.ok ? {} : { text: errorText(result.ack.error) }) });
       } else if (result.kind === "wait") out({ type: "wait", line: lineNo, ok: true, phase: result.phase, seq: result.seq });
     } catch (e) {
       failed = true;
@@ -129,6 +133,14 @@ export async function runDrive(argv: string[], io: { stdin: NodeJS.ReadableStrea
   }
   driver.close();
   return failed ? 1 : 0;
+}
+
+/** The words for an event that has some for people (views, refusals, reader notices). */
+function textOf(e: DriverEvent): { text?: LocalizedText } {
+  if (e.event === "session:state") return { text: viewText(e.data) };
+  if (e.event === "agent:error") return { text: errorText(e.data) };
+  if (e.event === "agent:transport") return { text: noticeText(e.data) };
+  return {};
 }
 
 type Outcome = { kind: "ack"; ack: CommandAck } | { kind: "wait"; phase: string; seq: number } | { kind: "none" };

@@ -96,12 +96,23 @@ describe("onshi-sim agent + onshi-sim drive", () => {
     const r = await run(["drive", "--url", url], env, script + "\n");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; event?: string; line?: number; ok?: boolean; phase?: string; data?: { phase?: string } });
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; event?: string; line?: number; ok?: boolean; phase?: string; data?: { phase?: string; error?: { code: string } | null }; text?: { ja: string; en: string } });
     expect(lines[0]).toMatchObject({ type: "event", event: "agent:snapshot" });
     expect(lines.filter((l) => l.type === "ack").every((l) => l.ok)).toBe(true);
     expect(lines.filter((l) => l.type === "wait").map((l) => l.phase)).toEqual(["choose-method", "consent", "done", "waiting-for-card"]);
     const phases = lines.filter((l) => l.event === "session:state").map((l) => l.data?.phase);
     expect(phases).toEqual(expect.arrayContaining(["reading", "choose-method", "pin", "confirming", "consent", "done", "waiting-for-card"]));
+    // The agent sends codes; drive adds what a kiosk would say for them.
+    const states = lines.filter((l) => l.event === "session:state");
+    expect(states.every((l) => l.text && l.text.ja.length > 0 && l.text.en.length > 0)).toBe(true);
+    expect(states.find((l) => l.data?.phase === "choose-method")?.text?.ja).toContain("本人確認の方法を選んでください");
+    const wrongPin = states.find((l) => l.data?.error?.code === "pin-wrong");
+    expect(wrongPin?.text?.ja).toContain("暗証番号が違います");
+    expect(wrongPin?.text?.en).toContain("Wrong PIN");
+    expect(states.find((l) => l.data?.phase === "done")?.text?.ja).toContain("受付が完了しました");
     // The PINs typed never come back out.
     expect(r.stdout).not.toMatch(/(?<!\d)(9085|1234)(?!\d)/);
     expect(agentOut).not.toMatch(/(?<!\d)(9085|1234)(?!\d)/);
@@ -123,6 +134,9 @@ describe("onshi-sim agent + onshi-sim drive", () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ type: "ack", line: 3, cmd: "pin", ok: false, error: expect.objectContaining({ code: "method-unavailable" }) }));
+    const refused = lines.find((l) => l.type === "ack" && l.line === 3) as { text?: { ja: string; en: string } } | undefined;
+    expect(refused?.text?.ja).toContain("その方法は利用できません");
+    expect(refused?.text?.en).toContain("That method is not available");
     expect(lines).toContainEqual(expect.objectContaining({ type: "ack", line: 4, cmd: "visual", ok: true }));
     expect(lines).toContainEqual(expect.objectContaining({ type: "wait", line: 5, phase: "consent" }));
     expect(lines).toContainEqual(expect.objectContaining({ type: "error", line: 6 }));

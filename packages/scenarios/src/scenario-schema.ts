@@ -13,6 +13,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
+import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { CARDS_DIR, FACES_DIR, FIXTURES_ROOT, INSURANCE_DIR } from "@onshi-sim/jpki-testkit";
 import { FaultCreateRequest, InsuranceQualificationRequest, PersonAction } from "@onshi-sim/server/protocol";
 import { CONSENT_ITEMS, SESSION_PHASES, type ConsentItem, type SessionErrorCode, type SessionPhase } from "@onshi-sim/agent/protocol";
@@ -31,7 +32,7 @@ export const SESSION_ERROR_CODES = [
   "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
   "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
   "idle-timeout", "cancelled", "no-method",
-  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "internal",
+  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
 ] as const satisfies readonly SessionErrorCode[];
 type MissingErrorCode = Exclude<SessionErrorCode, (typeof SESSION_ERROR_CODES)[number]>;
 const allErrorCodesListed: MissingErrorCode extends never ? true : false = true;
@@ -162,7 +163,7 @@ export const Step = z.discriminatedUnion("do", [
   z.strictObject({ do: z.literal("remove"), ...common, expect: SessionExpect.optional() }),
   z.strictObject({ do: z.literal("choose"), method: Method, ...common, expect: SessionExpect.optional() }),
   /** Type a PIN (the patient, or a family member for them). Never printed. */
-  z.strictObject({ do: z.literal("pin"), pin: z.string().regex(/^\d{4}$/, "4 digits"), ...common, expect: SessionExpect.optional() }),
+  z.strictObject({ do: z.literal("pin"), pin: z.string().regex(CARD_PIN_PATTERN, "4 digits"), ...common, expect: SessionExpect.optional() }),
   /** Show a camera frame: a file name in fixtures/faces (or a path). */
   z.strictObject({ do: z.literal("face"), image: Text, ...common, expect: SessionExpect.optional() }),
   /** Staff switch to 目視 (with the staff PIN the runner configured). */
@@ -194,7 +195,7 @@ export const Step = z.discriminatedUnion("do", [
   /** Staff look the patient up by insurance number (the レセコン's lookup), with the document presented. */
   z.strictObject({ do: z.literal("lookup"), request: LookupRequest, ...common, expect: LookupExpect.optional() }),
   /** 保険証利用登録 at the reader: the card signs a nonce after its PIN (POST /api/v1/registrations). */
-  z.strictObject({ do: z.literal("register"), card: CardId, pin: z.string().regex(/^\d{4}$/, "4 digits"), ...common, expect: RegisterExpect.optional() }),
+  z.strictObject({ do: z.literal("register"), card: CardId, pin: z.string().regex(CARD_PIN_PATTERN, "4 digits"), ...common, expect: RegisterExpect.optional() }),
 ]);
 export type Step = z.infer<typeof Step>;
 export type StepKind = Step["do"];

@@ -4,14 +4,11 @@
  * or SegmentOfResult 9). Codes: server/RESULT-CODES.md.
  */
 import type { QualificationResult } from "../qualification/qualification-client.js";
-import { contributionLabel, PERSONAL_FAMILY_LABELS, SEX_LABELS, VALIDITY_LABELS } from "./messages.js";
-import type { ConsentRecordView, InsuredSummary, LocalizedText, QualificationSummary, SessionErrorCode, VerificationMethod } from "./session-view.js";
+import type { ConsentRecordView, InsuredSummary, QualificationSummary, SessionErrorCode, VerificationMethod } from "./session-view.js";
 
 type XmlMsg = QualificationResult["XmlMsg"];
 type SimulatorInfo = QualificationResult["simulator"];
 type ResultRow = NonNullable<XmlMsg["MessageBody"]["ResultList"]>["ResultOfQualificationConfirmation"][number];
-
-const label = (labels: Record<string, LocalizedText>, code: string): LocalizedText & { code: string } => ({ code, ...(labels[code] ?? { ja: code, en: code }) });
 
 function insuredSummary(r: ResultRow): InsuredSummary {
   const ratio = r.InsuredPartialContributionRatio ?? null;
@@ -19,18 +16,17 @@ function insuredSummary(r: ResultRow): InsuredSummary {
     name: r.Name,
     nameKana: r.NameKana,
     birthdate: r.Birthdate,
-    sex: label(SEX_LABELS, r.Sex1),
+    sex: { code: r.Sex1 },
     insurerNumber: r.InsurerNumber,
     insurerName: r.InsurerName,
     insuredCardSymbol: r.InsuredCardSymbol ?? null,
     insuredIdentificationNumber: r.InsuredIdentificationNumber,
     insuredBranchNumber: r.InsuredBranchNumber ?? null,
-    personalFamily: label(PERSONAL_FAMILY_LABELS, r.PersonalFamilyClassification),
+    personalFamily: { code: r.PersonalFamilyClassification },
     insuredCardClassification: r.InsuredCardClassification,
     qualificationDate: r.QualificationDate,
     disqualificationDate: r.DisqualificationDate ?? null,
     contributionRatio: ratio,
-    contributionLabel: ratio ? contributionLabel(ratio) : null,
     elderlyContributionRatio: r.ElderlyRecipientCertificateInfo?.ElderlyRecipientContributionRatio ?? null,
     limitApplicationBracket: r.LimitApplicationCertificateRelatedInfo?.LimitApplicationCertificateClassificationFlag ?? null,
     specificDiseases: (r.SpecificDiseasesCertificateList?.SpecificDiseasesCertificateInfo ?? []).map((s) => s.SpecificDiseasesDiseaseCategory),
@@ -59,7 +55,6 @@ export function summarizeQualification(
     processingResultCode: body.ProcessingResultCode ?? header.ErrorCode ?? null,
     processingResultMessage: body.ProcessingResultMessage ?? header.ErrorMessage ?? null,
     validity,
-    validityLabel: validity ? (VALIDITY_LABELS[validity] ?? null) : null,
     // sessions/complete answers with no notices: keep those of the confirmation.
     notices: extra.notices ?? simulator.notices,
     resultCount: rows.length,

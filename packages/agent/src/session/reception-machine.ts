@@ -16,8 +16,9 @@
  * the wrong format never reaches the card (it would cost a try). 目視 touches no counter.
  */
 import type { CommandInput, SessionEvent, Stamp, StaffPinVerdict, Step } from "./reception-events.js";
+import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { onOutcome } from "./reception-outcomes.js";
-import { consentScreensOf, gate, MATCH_NUMBER_B_FORMAT, methodsOf, newSession, PIN_FORMAT, problem, type ReceptionState } from "./reception-state.js";
+import { consentScreensOf, gate, MATCH_NUMBER_B_FORMAT, methodsOf, newSession, problem, type ReceptionState } from "./reception-state.js";
 import { abort, ACCEPTED, after, complete, confirm, EMIT, END_QUIETLY, idle, log, recordConsent, refuse, startFaceReference, step, STOP_IDLE, toWaiting, withReply } from "./reception-steps.js";
 import type { ConsentItem, SessionErrorCode, VerificationMethod } from "./session-view.js";
 
@@ -97,7 +98,7 @@ function onCommand(s: ReceptionState, c: CommandInput): Step {
       const unavailable = methodRefusal(s, "pin");
       if (unavailable) return refuse(s, unavailable);
       // Checked here so a typo never costs a try; the refusal does not repeat what was typed.
-      if (!PIN_FORMAT.test(c.pin)) return refuse(s, "bad-request");
+      if (!CARD_PIN_PATTERN.test(c.pin)) return refuse(s, "bad-request");
       const next: ReceptionState = { ...s, method: "pin", phase: "pin", busy: true };
       return step(next, [STOP_IDLE, EMIT, { kind: "verify-pin", generation: s.generation, pin: c.pin }], ACCEPTED);
     }

@@ -6,10 +6,10 @@
 import type { PinStatus } from "@onshi-sim/card-client";
 import type { Fault, OutcomeInput, PinOutcome, FaceResult, Stamp, Step } from "./reception-events.js";
 import type { KnownCard } from "./reception-ports.js";
-import { INTERACTIVE, methodsOf, PIN_MAX_TRIES, problem, type FaceState, type Problem, type ReceptionState } from "./reception-state.js";
+import { methodsOf, PIN_MAX_TRIES, problem, type FaceState, type Problem, type ReceptionState } from "./reception-state.js";
 import { abort, after, complete, confirm, EMIT, fail, faceUnusable, idle, log, pinUnusable, REFUSED_BAD_REQUEST, startFaceReference, step, STOP_IDLE, toWaiting } from "./reception-steps.js";
 import { dispositionOf, summarizeQualification } from "./qualification-summary.js";
-import type { PinView } from "./session-view.js";
+import { INTERACTIVE_PHASES, type PinView } from "./session-view.js";
 
 export function onOutcome(s: ReceptionState, o: OutcomeInput & Stamp): Step {
   switch (o.type) {
@@ -46,7 +46,7 @@ export function onOutcome(s: ReceptionState, o: OutcomeInput & Stamp): Step {
     case "server-failed":
       return serverFailed(s, o.fault);
     case "idle-timer":
-      if (!INTERACTIVE.has(s.phase)) return step(s);
+      if (!INTERACTIVE_PHASES.has(s.phase)) return step(s);
       // Still working (a slow server): the patient is not idle.
       return s.busy ? step(s, [idle(s)]) : abort(s, "idle-timeout");
     case "return-timer":

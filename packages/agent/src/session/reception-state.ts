@@ -3,18 +3,20 @@
  * machine and the view ask of it: which methods are open, and which commands each phase accepts (and why one is
  * refused). Changed only by `transition()` in reception-machine.ts.
  */
-import type {
-  CardSummary,
-  ConsentAnswer,
-  ConsentFlow,
-  ConsentItem,
-  ConsentRecordView,
-  FaceOutcome,
-  PinView,
-  QualificationSummary,
-  SessionErrorCode,
-  SessionPhase,
-  VerificationMethod,
+import {
+  CHOOSING_PHASES,
+  INTERACTIVE_PHASES,
+  type CardSummary,
+  type ConsentAnswer,
+  type ConsentFlow,
+  type ConsentItem,
+  type ConsentRecordView,
+  type FaceOutcome,
+  type PinView,
+  type QualificationSummary,
+  type SessionErrorCode,
+  type SessionPhase,
+  type VerificationMethod,
 } from "./session-view.js";
 
 /** What was set up for this reader; fixed for the life of the session object. */
@@ -90,13 +92,8 @@ export interface ReceptionState {
 }
 
 export const PIN_MAX_TRIES = 3;
-/** Checked before the card is asked: a typo must never cost a try. */
-export const PIN_FORMAT = /^\d{4}$/;
 export const MATCH_NUMBER_B_FORMAT = /^\d{14}$/;
 
-/** Phases before the patient is verified: a method may be chosen, and the idle timer runs. */
-export const CHOOSING: ReadonlySet<SessionPhase> = new Set(["choose-method", "pin", "face", "visual"]);
-export const INTERACTIVE: ReadonlySet<SessionPhase> = new Set([...CHOOSING, "consent"]);
 
 export type CommandType = "choose" | "enter-pin" | "face-frame" | "staff-visual" | "staff-match-number-b" | "consent" | "cancel" | "retry";
 

@@ -4,8 +4,8 @@
  * reception-outcomes.ts; nothing here does I/O.
  */
 import type { Effect, LogDetail, Reply, Step } from "./reception-events.js";
-import { definedOnly, INTERACTIVE, methodsOf, newSession, problem, type Problem, type ReceptionState } from "./reception-state.js";
-import type { ConsentAnswer, ConsentRecordView, SessionErrorCode, VerificationMethod } from "./session-view.js";
+import { definedOnly, methodsOf, newSession, problem, type Problem, type ReceptionState } from "./reception-state.js";
+import { INTERACTIVE_PHASES, type ConsentAnswer, type ConsentRecordView, type SessionErrorCode, type VerificationMethod } from "./session-view.js";
 
 // ── building steps ────────────────────────────────────────────────────────────────────────────────
 
@@ -41,7 +41,7 @@ export function log(state: ReceptionState, event: string, detail?: LogDetail): E
 
 /** (Re)starts the idle countdown in an interactive phase; stops it anywhere else. */
 export function idle(state: ReceptionState): Effect {
-  return INTERACTIVE.has(state.phase) ? { kind: "idle-timer", action: "restart", generation: state.generation } : STOP_IDLE;
+  return INTERACTIVE_PHASES.has(state.phase) ? { kind: "idle-timer", action: "restart", generation: state.generation } : STOP_IDLE;
 }
 
 /** Forgets the last card's timers and face reference, without showing anything. */

@@ -9,7 +9,7 @@ import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { TypedEmitter } from "@onshi-sim/reader-bindings";
 import type { ReceptionSessionDeps, SessionLogEntry } from "./reception-ports.js";
 import { ReceptionSession } from "./reception-session.js";
-import type { LocalizedText, ReaderInfo, SessionView, TransportNotice, TransportNoticeKind, TransportStatus } from "./session-view.js";
+import type { ReaderInfo, SessionView, TransportNotice, TransportNoticeKind, TransportStatus } from "./session-view.js";
 import { StaffPinGuard } from "./staff-pin-guard.js";
 
 export type { ReaderInfo, TransportNotice, TransportNoticeKind, TransportStatus };
@@ -265,17 +265,6 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
   }
 
   #notice(transport: ReaderTransport, kind: TransportNoticeKind, reader: string | null, detail: string | null): void {
-    this.emit("transport", { transport: transport.kind, kind, reader, detail, at: new Date().toISOString(), ...NOTICE_TEXT[kind] });
+    this.emit("transport", { transport: transport.kind, kind, reader, detail, at: new Date().toISOString() });
   }
 }
-
-const NOTICE_TEXT: Record<TransportNoticeKind, LocalizedText> = {
-  error: { ja: "カードリーダーでエラーが発生しました", en: "The card reader reported an error" },
-  "context-lost": {
-    ja: "カードリーダーとの接続が切れました（PC/SC サービス再起動中）。復旧を待っています",
-    en: "Lost the connection to the card readers (PC/SC service restarting); waiting for it to come back",
-  },
-  recovered: { ja: "カードリーダーとの接続が復旧しました", en: "The card readers are back" },
-  "reader-added": { ja: "カードリーダーが接続されました", en: "A card reader was connected" },
-  "reader-removed": { ja: "カードリーダーが取り外されました", en: "A card reader was disconnected" },
-};

@@ -1,16 +1,15 @@
 /**
  * The view a reception shows, built from its state: what the kiosk, /reception and `drive` see after every
- * change. The words (prompts, labels) come in here and nowhere else in the session.
+ * change. It carries codes and parameters, never sentences: the words are @onshi-sim/texts'.
  */
-import { choosePrompt, CONSENT_ITEM_LABELS, DONE_NOT_USABLE_PROMPT, PROMPTS } from "./messages.js";
-import { CHOOSING, consentScreensOf, methodsOf, type ReceptionState } from "./reception-state.js";
+import { consentScreensOf, methodsOf, type ReceptionState } from "./reception-state.js";
 import { toSessionError } from "./session-errors.js";
-import type { ConsentRequestView, FaceView, SessionView } from "./session-view.js";
+import { CHOOSING_PHASES, type ConsentRequestView, type FaceView, type SessionView } from "./session-view.js";
 
-/** The consent screens of a flow, with their labels. */
+/** The consent screens of a flow: which items, in screen order. */
 export function consentRequestFor(flow: ConsentRequestView["flow"]): ConsentRequestView {
   const screens = consentScreensOf(flow);
-  return { flow, comprehensiveOffered: screens.comprehensiveOffered, items: screens.items.map((item) => ({ item, ...CONSENT_ITEM_LABELS[item] })) };
+  return { flow, comprehensiveOffered: screens.comprehensiveOffered, items: screens.items.map((item) => ({ item })) };
 }
 
 export function buildSessionView(state: ReceptionState, seq: number, now: Date): SessionView {
@@ -26,13 +25,12 @@ export function buildSessionView(state: ReceptionState, seq: number, now: Date):
     lastDistance: face.lastDistance,
     lastMs: face.lastMs,
   };
-  const methods = CHOOSING.has(phase) ? methodsOf(state) : [];
+  const methods = CHOOSING_PHASES.has(phase) ? methodsOf(state) : [];
   return {
     sessionId: state.sessionId,
     reader: state.setup.reader,
     seq,
     phase,
-    prompt: phase === "done" && result && !result.usable ? DONE_NOT_USABLE_PROMPT : phase === "choose-method" ? choosePrompt(methods) : PROMPTS[phase],
     busy: state.busy,
     card: state.card,
     methods,

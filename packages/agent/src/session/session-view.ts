@@ -3,7 +3,9 @@
  * change, and the inputs it accepts. Plain data only (no Node types), because the kiosk imports these through
  * `agent/events.ts` into the browser.
  *
- * Never in a view: a PIN (card or staff), the 12-digit マイナンバー, the card's photo, a camera frame.
+ * Never in a view: a PIN (card or staff), the 12-digit マイナンバー, the card's photo, a camera frame — nor a
+ * sentence: views carry codes and parameters (tries left, minutes left, the server's code), and
+ * `@onshi-sim/texts` says them in Japanese and English.
  */
 
 export type SessionPhase =
@@ -41,17 +43,19 @@ export const SESSION_PHASES: readonly SessionPhase[] = [
   "aborted",
 ];
 
+/** Before the patient is verified: a method may be chosen (and the idle timer runs). */
+export const CHOOSING_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["choose-method", "pin", "face", "visual"]);
+/** The patient (or staff) acts: choosing, and the consent screens (a session here may be cancelled). */
+export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent"]);
+/** The session is over: the result or the problem is final. */
+export const ENDED_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["done", "error", "aborted"]);
+
 /** 顔認証, 暗証番号, 目視 (staff). Same names as the server's `method`. */
 export type VerificationMethod = "face" | "pin" | "visual";
 export const VERIFICATION_METHODS: readonly VerificationMethod[] = ["face", "pin", "visual"];
 
-export interface LocalizedText {
-  readonly ja: string;
-  readonly en: string;
-}
-
 /**
- * Stable error codes: kiosks and scripts switch on these, the texts may change.
+ * Stable error codes: kiosks and scripts switch on these (and @onshi-sim/texts says them).
  * Session errors (in a view) and command refusals (in an ack) share the list.
  */
 export type SessionErrorCode =
@@ -112,16 +116,25 @@ export type SessionErrorCode =
   | "unknown-reader"
   | "unknown-event"
   | "payload-too-large"
+  /** Not from the agent: a client's own code when a command got no answer in time. */
+  | "no-answer"
   | "internal";
 
-export interface SessionError extends LocalizedText {
+export interface SessionError {
   readonly code: SessionErrorCode;
-  /** The way forward, for the patient or staff. */
-  readonly next: LocalizedText;
   /** True when `session:retry` may succeed (server down or slow). */
   readonly retryable: boolean;
   /** The server's code behind it (E114, S901, …), when there is one. */
   readonly serverCode?: string;
+  /** What the words need besides the code. */
+  readonly params?: SessionErrorParams;
+}
+
+export interface SessionErrorParams {
+  /** staff-pin-locked: whole minutes until the staff PIN may be tried again (at least 1). */
+  readonly minutesLeft?: number;
+  /** card-in-use: who holds the card (pid, command line, since when), as the lock file names it. */
+  readonly holder?: string;
 }
 
 export interface CardSummary {
@@ -168,7 +181,7 @@ export interface ConsentRequestView {
   /** 包括同意 (since 2024-10-07): one answer for the four information items. */
   readonly comprehensiveOffered: boolean;
   /** The items the patient may answer one by one, in screen order. */
-  readonly items: readonly (LocalizedText & { readonly item: ConsentItem })[];
+  readonly items: readonly { readonly item: ConsentItem }[];
 }
 
 /** The patient's answer. `items` override `comprehensive` for the items given. */
@@ -188,19 +201,20 @@ export interface InsuredSummary {
   readonly name: string;
   readonly nameKana: string;
   readonly birthdate: string;
-  readonly sex: LocalizedText & { readonly code: string };
+  /** Sex1: 1 男, 2 女, 3 未設定. */
+  readonly sex: { readonly code: string };
   readonly insurerNumber: string;
   readonly insurerName: string;
   readonly insuredCardSymbol: string | null;
   readonly insuredIdentificationNumber: string;
   readonly insuredBranchNumber: string | null;
-  readonly personalFamily: LocalizedText & { readonly code: string };
+  /** 1 本人, 2 家族. */
+  readonly personalFamily: { readonly code: string };
   readonly insuredCardClassification: string;
   readonly qualificationDate: string;
   readonly disqualificationDate: string | null;
-  /** 負担割合 as the result states it ("030"), and as a label (3割). */
+  /** 負担割合 as the result states it ("030" = 3割). */
   readonly contributionRatio: string | null;
-  readonly contributionLabel: LocalizedText | null;
   /** 高齢受給者: the ratio on the certificate, when there is one. */
   readonly elderlyContributionRatio: string | null;
   /** 限度額適用 bracket (A01 … B10), when provided. */
@@ -221,7 +235,6 @@ export interface QualificationSummary {
   readonly processingResultMessage: string | null;
   /** 1 有効, 2 無効, 3 無効（新しい資格あり）, 4 該当資格なし, 5 複数該当. */
   readonly validity: string | null;
-  readonly validityLabel: LocalizedText | null;
   readonly notices: readonly { readonly code: string; readonly message: string }[];
   readonly resultCount: number;
   /** The first (for usable results: the only) qualification found. */
@@ -236,9 +249,8 @@ export interface SessionView {
   readonly reader: string;
   /** Increases with every view of this agent, so a client can drop stale ones. */
   readonly seq: number;
+  /** What the screen asks now follows from the phase, the methods and the result (@onshi-sim/texts `promptFor`). */
   readonly phase: SessionPhase;
-  /** What the screen should say now. */
-  readonly prompt: LocalizedText;
   /** The session is working (card I/O, face decision, server call): input is refused with `busy`. */
   readonly busy: boolean;
   readonly card: CardSummary | null;
@@ -277,7 +289,7 @@ export type TransportNoticeKind =
   | "reader-added"
   | "reader-removed";
 
-export interface TransportNotice extends LocalizedText {
+export interface TransportNotice {
   readonly transport: TransportKind;
   readonly kind: TransportNoticeKind;
   readonly reader: string | null;

@@ -120,7 +120,7 @@ export class AgentDriver {
       };
       const onError = (err: Error & { data?: AgentConnectError }) => {
         // A refused token will not get better by retrying; a network error may (the agent starting up).
-        if (err.data?.code === "unauthorized" || err.message === "unauthorized") fail(new AgentCommandError(err.data?.en ?? "unauthorized"));
+        if (err.data?.code === "unauthorized" || err.message === "unauthorized") fail(new AgentCommandError("connection refused: missing or wrong agent token"));
       };
       driver.socket.on("agent:snapshot", done);
       driver.socket.on("connect_error", onError);

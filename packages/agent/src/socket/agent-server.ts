@@ -21,7 +21,7 @@ import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import type { FaceVerifier } from "../face/face-verifier.js";
 import type { ReaderDevice } from "../qualification/qualification-client.js";
-import { sessionError } from "../session/messages.js";
+import { sessionError } from "../session/session-errors.js";
 import type { CommandResult, KnownCard, QualificationPort, ReceptionSessionOptions } from "../session/reception-ports.js";
 import type { ReceptionSession } from "../session/reception-session.js";
 import { SessionManager } from "../session/session-manager.js";
@@ -61,7 +61,7 @@ export class DevCardError extends Error {
   constructor(
     readonly code: Extract<SessionErrorCode, "unknown-card" | "unknown-reader" | "card-in-use">,
     message: string,
-    /** The refusal to send, when it says more than the code's text (card-in-use names the holder). */
+    /** The refusal to send, when it carries parameters besides the code (card-in-use names the holder). */
     readonly error?: SessionError,
   ) {
     super(message);
@@ -194,7 +194,7 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     const given = auth.success ? Buffer.from(auth.data.token) : Buffer.alloc(0);
     if (!auth.success || given.length !== expectedToken.length || !timingSafeEqual(given, expectedToken)) {
-      const data: AgentConnectError = { code: "unauthorized", ja: "接続が拒否されました（トークンが違います）", en: "connection refused: missing or wrong agent token" };
+      const data: AgentConnectError = { code: "unauthorized" };
       log(JSON.stringify({ refused: "unauthorized", address: socket.handshake.address }));
       return next(Object.assign(new Error("unauthorized"), { data }));
     }

@@ -2,7 +2,8 @@
  * The reader agent's Socket.IO contract — THE event maps, shared by the agent (socket.io `Server`) and every
  * kiosk (socket.io-client `Socket`), plus zod schemas for everything a client sends: the agent validates every
  * payload, and a bad one is answered with `{ ok: false, error: { code: "bad-request", issues } }` and changes
- * nothing. Browser-safe: only zod and type imports.
+ * nothing. Refusals and views carry codes, not sentences (@onshi-sim/texts has the words). Browser-safe: zod,
+ * the card's PIN rule (@onshi-sim/apdu) and type imports.
  *
  *   agent → kiosk                         kiosk → agent (each with an ack: CommandAck)
  *   agent:snapshot   everything, on connect  session:choose-method {sessionId, method}
@@ -28,11 +29,14 @@
  * every limit, so no well-behaved client meets it — is cut by Socket.IO itself, which closes the connection
  * (WebSocket close 1009 "Message Too Big", or HTTP 413 on polling): it cannot be read to be answered.
  */
+import { CARD_PIN_DIGITS, CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { z } from "zod";
 import type { ReaderInfo, SessionError, SessionErrorCode, SessionView, TransportNotice, TransportStatus } from "../session/session-view.js";
 
 export type * from "../session/session-view.js";
-export { CONSENT_ITEMS, SESSION_PHASES, VERIFICATION_METHODS } from "../session/session-view.js";
+export { CHOOSING_PHASES, CONSENT_ITEMS, ENDED_PHASES, INTERACTIVE_PHASES, SESSION_PHASES, VERIFICATION_METHODS } from "../session/session-view.js";
+/** The card PIN's length, for a kiosk's keypad (the card's rule: @onshi-sim/apdu). */
+export { CARD_PIN_DIGITS } from "@onshi-sim/apdu";
 
 /** Bumped when an event or payload changes incompatibly. */
 export const AGENT_PROTOCOL_VERSION = 1;
@@ -52,7 +56,7 @@ export const MAX_MESSAGE_BYTES = 12 * 1024 * 1024;
 const SessionId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "a sessionId from a session view");
 const Method = z.enum(["face", "pin", "visual"]);
 // The PIN schema never echoes the value in its messages (zod's regex issue does not).
-const CardPin = z.string().regex(/^\d{4}$/, "4 digits");
+const CardPin = z.string().regex(CARD_PIN_PATTERN, `${CARD_PIN_DIGITS} digits`);
 const StaffPin = z.string().regex(/^\d{4,12}$/, "4–12 digits");
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "binary image data (Uint8Array / Buffer / ArrayBuffer view)");
 const Base64Image = z.string().max(Math.ceil((MAX_FACE_FRAME_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]+={0,2}$/, "base64");
@@ -195,11 +199,9 @@ export interface SocketData {
 export const HandshakeAuth = z.object({ token: z.string().min(1).max(512), clientName: z.string().max(100).optional() });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
-/** `connect_error.data` when the agent refuses a connection. */
+/** `connect_error.data` when the agent refuses a connection (the words: @onshi-sim/texts). */
 export interface AgentConnectError {
   readonly code: "unauthorized";
-  readonly ja: string;
-  readonly en: string;
 }
 
 export type { SessionErrorCode };

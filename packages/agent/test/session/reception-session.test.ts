@@ -21,6 +21,7 @@ import { CardRemovedError } from "@onshi-sim/reader-bindings";
 import { virtualCard } from "../../../../test/support/cards.js";
 import { READER, STAFF_PIN } from "../support/agent-harness.js";
 import { allStrings, startSessionHarness, type SessionHarness, type SessionHarnessOptions } from "../support/session-harness.js";
+import { contributionLabel, nextText, promptFor, validityLabel } from "@onshi-sim/texts";
 
 /** Its card has left the field, but the reader has not said so yet. */
 class LaggingTransport extends MemoryReaderTransport {
@@ -77,8 +78,11 @@ describe("PIN path", () => {
     expect(ack.ok).toBe(true);
     const consent = await h.waitFor("consent");
     expect(consent.method).toBe("pin");
-    expect(consent.result).toMatchObject({ usable: true, method: "pin", validity: "1", validityLabel: { ja: "有効" }, resultCount: 1 });
-    expect(consent.result?.insured).toMatchObject({ name: "山田 太郎", insurerNumber: "01130012", contributionRatio: "030", contributionLabel: { ja: "3割" } });
+    expect(consent.result).toMatchObject({ usable: true, method: "pin", validity: "1", resultCount: 1 });
+    expect(consent.result?.insured).toMatchObject({ name: "山田 太郎", insurerNumber: "01130012", contributionRatio: "030" });
+    // The view carries the codes; the words come from @onshi-sim/texts (資格有効 since the labels were merged).
+    expect(validityLabel(consent.result?.validity).ja).toContain("有効");
+    expect(contributionLabel(consent.result?.insured?.contributionRatio)?.ja).toBe("3割");
     expect(consent.consent).toEqual(consentRequestFor("since-2024-10-07"));
 
     await h.session().consent({ comprehensive: true, items: { operation: false } });
@@ -127,7 +131,7 @@ describe("PIN path", () => {
     const third = await pin(h, "6907");
     expect(third.session).toMatchObject({ phase: "choose-method", pin: { state: "locked", triesLeft: 0 }, methods: ["face", "visual"] });
     expect(third.session.error?.code).toBe("pin-locked");
-    expect(third.session.error?.next.ja).toContain("市区町村");
+    expect(nextText(third.session.error!).ja).toContain("市区町村");
     expect(card.retries.userAuth).toBe(0);
     // A locked PIN is not offered any more.
     expect((await pin(h, "1234")).ok).toBe(false);
@@ -151,9 +155,9 @@ describe("PIN path", () => {
     expect(v.methods).toEqual(["face", "visual"]);
     expect(v.error?.code).toBe("pin-locked");
     // The prompt names what is left, not the locked PIN.
-    expect(v.prompt.ja).toContain("顔認証");
-    expect(v.prompt.ja).not.toContain("暗証番号");
-    expect(v.prompt.en).not.toContain("PIN");
+    expect(promptFor(v).ja).toContain("顔認証");
+    expect(promptFor(v).ja).not.toContain("暗証番号");
+    expect(promptFor(v).en).not.toContain("PIN");
   });
 
   it("a 顔認証マイナンバーカード (no PIN set) says so instead of 'locked'", async () => {
@@ -163,7 +167,7 @@ describe("PIN path", () => {
     expect(v.pin?.state).toBe("not-set");
     expect(v.error?.code).toBe("pin-not-set");
     expect(v.methods).toEqual(["face", "visual"]);
-    expect(v.prompt.ja).not.toContain("暗証番号");
+    expect(promptFor(v).ja).not.toContain("暗証番号");
   });
 });
 
@@ -289,8 +293,8 @@ describe("目視 (visual check by staff)", () => {
     expect(stillLocked).toMatchObject({ ok: false, error: { code: "staff-pin-locked" } });
     if (stillLocked.ok) throw new Error("expected the staff PIN to be locked");
     // 50 s of the five minutes left: the way forward says what is left, rounded up to a minute, not a fixed five.
-    expect(stillLocked.error.next.ja).toContain("あと約1分");
-    expect(stillLocked.error.next.en).toContain("about 1 minute,");
+    expect(nextText(stillLocked.error!).ja).toContain("あと約1分");
+    expect(nextText(stillLocked.error!).en).toContain("about 1 minute,");
     now += 50_000;
     expect((await h.session().staffVisual(STAFF_PIN)).ok).toBe(true);
     expect((await h.waitFor("consent")).method).toBe("visual");
@@ -314,7 +318,7 @@ describe("目視 (visual check by staff)", () => {
     const done = await h.waitFor("done");
     expect(done.result).toMatchObject({ usable: false, validity: "4" });
     expect(done.error?.code).toBe("qualification-not-found");
-    expect(done.prompt.ja).toContain("受付窓口");
+    expect(promptFor(done).ja).toContain("受付窓口");
     expect(done.consent).toBeNull();
   });
 });
@@ -403,8 +407,8 @@ describe("server problems", () => {
     await pin(h, "1234");
     const v = await h.waitFor("error");
     expect(v.error).toMatchObject({ code: "server-down", retryable: true });
-    expect(v.error?.next.ja).toContain("資格確認書");
-    expect(v.error?.next.ja).toContain("資格情報のお知らせ");
+    expect(nextText(v.error!).ja).toContain("資格確認書");
+    expect(nextText(v.error!).ja).toContain("資格情報のお知らせ");
     expect((await h.session().retry()).session.error?.code).toBe("server-down");
   });
 
@@ -456,7 +460,7 @@ describe("server problems", () => {
     await pin(h, "1234");
     const v = await h.waitFor("error");
     expect(v.error).toMatchObject({ code: "certificate-expired", serverCode: "E114", retryable: false });
-    expect(v.error?.next.ja).toContain("市区町村");
+    expect(nextText(v.error!).ja).toContain("市区町村");
     expect(v.result).toMatchObject({ usable: false, processingResultCode: "E114", simulationDate: "20270105" });
     expect((await h.session().retry()).ok).toBe(false);
   });

@@ -14,7 +14,14 @@ import {
   HandshakeAuth,
   MAX_FACE_FRAME_BYTES,
   PinPayload,
+  CARD_PIN_DIGITS,
+  CHOOSING_PHASES,
+  ENDED_PHASES,
+  INTERACTIVE_PHASES,
+  SESSION_PHASES,
   type Ack,
+  type AgentConnectError,
+  type AgentError,
   type AgentSnapshot,
   type ClientToServerEvents,
   type CommandAck,
@@ -22,10 +29,24 @@ import {
   type InterServerEvents,
   type ReaderInfo,
   type ServerToClientEvents,
+  type SessionError,
+  type SessionErrorCode,
+  type SessionErrorParams,
   type SessionView,
   type SocketData,
   type TransportNotice,
 } from "../../src/socket/events.js";
+
+/** The parts of T that hold words (an object with a `ja`): never, when T carries codes only. */
+type Words<T> = T extends string | number | boolean | bigint | null | undefined
+  ? never
+  : T extends readonly (infer E)[]
+    ? Words<E>
+    : T extends Uint8Array
+      ? never
+      : "ja" extends keyof T
+        ? T
+        : { [K in keyof T]-?: Words<T[K]> }[keyof T];
 
 type AgentServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AgentServerSocket = ServerSocket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -97,6 +118,31 @@ describe("event maps (type-level: both ends agree)", () => {
         "staff:visual",
       ].sort(),
     );
+  });
+});
+
+describe("codes, not sentences", () => {
+  it("views, refusals and notices carry codes and parameters; the words are @onshi-sim/texts'", () => {
+    expectTypeOf<Words<AgentSnapshot>>().toBeNever();
+    expectTypeOf<Words<CommandAck>>().toBeNever();
+    expectTypeOf<Words<AgentError>>().toBeNever();
+    expectTypeOf<Words<TransportNotice>>().toBeNever();
+    expectTypeOf<SessionError>().toEqualTypeOf<{
+      readonly code: SessionErrorCode;
+      readonly retryable: boolean;
+      readonly serverCode?: string;
+      readonly params?: SessionErrorParams;
+    }>();
+    expectTypeOf<SessionView>().not.toHaveProperty("prompt");
+    expectTypeOf<AgentConnectError>().toEqualTypeOf<{ readonly code: "unauthorized" }>();
+  });
+
+  it("the phase sets a kiosk needs come from the agent, and the card PIN's length from the card's rule", () => {
+    for (const set of [CHOOSING_PHASES, INTERACTIVE_PHASES, ENDED_PHASES]) for (const p of set) expect(SESSION_PHASES).toContain(p);
+    expect([...CHOOSING_PHASES].every((p) => INTERACTIVE_PHASES.has(p))).toBe(true);
+    expect([...INTERACTIVE_PHASES].some((p) => ENDED_PHASES.has(p))).toBe(false);
+    expect(CARD_PIN_DIGITS).toBe(4);
+    expect(PinPayload.safeParse({ sessionId: "a", pin: "1".repeat(CARD_PIN_DIGITS) }).success).toBe(true);
   });
 });
 

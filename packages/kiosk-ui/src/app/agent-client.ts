@@ -1,6 +1,6 @@
 /**
  * The kiosk's Socket.IO connection to the reader agent, typed with the agent's own event maps
- * (`@onshi-sim/reader-agent/agent/events.ts`: imported, never copied). On every (re)connection the agent sends
+ * (`@onshi-sim/agent/protocol`: imported, never copied). On every (re)connection the agent sends
  * `agent:snapshot`, so a kiosk that reconnects mid-session shows the current state at once.
  */
 import { io, type Socket } from "socket.io-client";
@@ -33,6 +33,7 @@ export async function loadConfig(): Promise<UiConfig> {
 
 export interface AgentState {
   readonly connected: boolean;
+  /** Why the last connection attempt failed: the agent's code (`unauthorized`) or the socket's message. */
   readonly connectError: string | null;
   readonly snapshot: AgentSnapshot | null;
   /** Latest view per reader. */
@@ -58,7 +59,7 @@ export class AgentConnection {
     });
     this.socket.on("connect", () => this.#set({ connected: true, connectError: null }));
     this.socket.on("disconnect", () => this.#set({ connected: false }));
-    this.socket.on("connect_error", (e: Error & { data?: { ja?: string } }) => this.#set({ connected: false, connectError: e.data?.ja ?? e.message }));
+    this.socket.on("connect_error", (e: Error & { data?: { code?: string } }) => this.#set({ connected: false, connectError: e.data?.code ?? e.message }));
     this.socket.on("agent:snapshot", (snapshot) => {
       const sessions = new Map<string, SessionView>();
       for (const v of snapshot.sessions) sessions.set(v.reader, v);
@@ -113,16 +114,7 @@ export class AgentConnection {
       const timed = this.socket.timeout(timeoutMs) as unknown as { emit(event: string, payload: unknown, ack: (err: Error | null, answer: CommandAck) => void): void };
       timed.emit(event, payload, (err, answer) => {
         if (err) {
-          resolve({
-            ok: false,
-            error: {
-              code: "internal",
-              ja: "カードリーダーから応答がありません",
-              en: "No answer from the card reader",
-              next: { ja: "受付窓口にお声がけください", en: "Please speak to the reception staff" },
-              retryable: false,
-            },
-          });
+          resolve({ ok: false, error: { code: "no-answer", retryable: false } });
         } else resolve(answer);
       });
     });

@@ -4,6 +4,7 @@
  * the trainer drives the reader and the server with the rest of the console.
  */
 import { useEffect, useState } from "preact/hooks";
+import { GUIDED_DEMO as W } from "@onshi-sim/texts";
 
 interface Text {
   readonly ja: string;
@@ -38,7 +39,7 @@ export function GuidedDemo() {
         if (!r.ok || !body.scenarios) throw new Error(body.error?.message ?? `HTTP ${r.status}`);
         setScenarios(body.scenarios);
       })
-      .catch((e: unknown) => setError(`シナリオを読み込めません: ${(e as Error).message}`));
+      .catch((e: unknown) => setError(W.cannotLoad((e as Error).message).ja));
   }, []);
 
   const scenario = scenarios.find((s) => s.name === name);
@@ -46,10 +47,10 @@ export function GuidedDemo() {
 
   return (
     <div class="panel" data-panel="guided-demo">
-      <h2>ガイド付きデモ</h2>
+      <h2>{W.title.ja}</h2>
       {error && <p class="note">{error}</p>}
       <label>
-        シナリオ
+        {W.scenario.ja}
         <select
           name="demoScenario"
           value={name}
@@ -58,7 +59,7 @@ export function GuidedDemo() {
             setIndex(0);
           }}
         >
-          <option value="">選んでください</option>
+          <option value="">{W.choose.ja}</option>
           {scenarios.map((s) => (
             <option value={s.name} key={s.name}>
               {s.name} — {s.title.ja}
@@ -70,7 +71,7 @@ export function GuidedDemo() {
         <div data-demo-scenario={scenario.name}>
           <p>
             <strong>{scenario.title.ja}</strong> <span lang="en">({scenario.title.en})</span>
-            {scenario.date && <span class="note"> ・ 日付 {scenario.date}</span>}
+            {scenario.date && <span class="note">{W.date(scenario.date).ja}</span>}
           </p>
           <p class="note">{scenario.summary.ja}</p>
           <p class="note" lang="en">
@@ -78,13 +79,13 @@ export function GuidedDemo() {
           </p>
           <div class="row">
             <button type="button" data-action="demo-prev" disabled={index === 0} onClick={() => setIndex((i) => Math.max(0, i - 1))}>
-              前へ
+              {W.prev.ja}
             </button>
             <span data-demo-position>
               {index + 1} / {scenario.steps.length}
             </span>
             <button type="button" class="primary" data-action="demo-next" disabled={index >= scenario.steps.length - 1} onClick={() => setIndex((i) => Math.min(scenario.steps.length - 1, i + 1))}>
-              次へ
+              {W.next.ja}
             </button>
           </div>
           <div data-demo-step={index}>

@@ -10,12 +10,13 @@ async function start(): Promise<void> {
   const config = await loadConfig();
   const path = location.pathname.replace(/\/+$/, "") || "/";
   if (path === "/reception") {
-    document.title = "受付（職員用） — onshi-sim";
-    const { Reception } = await import("./reception.js");
+    // The staff pages' words load with them, not with the patient's screens.
+    const { Reception, pageTitle } = await import("./reception.js");
+    document.title = pageTitle;
     render(<Reception agent={new AgentConnection(config, "reception")} config={config} />, root);
   } else if (path === "/trainer") {
-    document.title = "トレーナー — onshi-sim";
-    const { Trainer } = await import("./trainer.js");
+    const { Trainer, pageTitle } = await import("./trainer.js");
+    document.title = pageTitle;
     render(<Trainer agent={new AgentConnection(config, "trainer")} config={config} />, root);
   } else {
     render(<Kiosk agent={new AgentConnection(config, "kiosk")} config={config} />, root);

@@ -7,34 +7,33 @@
 import { useEffect, useState } from "preact/hooks";
 import type { QualificationSummary, SessionView } from "@onshi-sim/agent/protocol";
 import type { InsuranceQualificationRequest, QualificationResponse } from "@onshi-sim/server/protocol";
+import {
+  CARD_READ_FAILURE_NAMES,
+  CONSENT_FLOW_NAMES,
+  CONSENT_ITEM_SHORT,
+  contributionLabel,
+  errorText,
+  errorWords,
+  joinTexts,
+  labelOf,
+  METHOD_NAMES,
+  PERSONAL_FAMILY_LABELS,
+  PHASE_NAMES,
+  PRESENTED_DOCUMENT_NAMES,
+  promptFor,
+  RECEPTION as W,
+  SEX_LABELS,
+  validityLabel,
+} from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
-
-const PHASE_JA: Record<SessionView["phase"], string> = {
-  "waiting-for-card": "カード待ち",
-  reading: "読み取り中",
-  "choose-method": "本人確認方法の選択",
-  pin: "暗証番号入力",
-  face: "顔認証",
-  visual: "目視確認待ち",
-  confirming: "資格確認中",
-  consent: "同意の確認",
-  done: "完了",
-  error: "エラー",
-  aborted: "中止",
-};
-const METHOD_JA: Record<string, string> = { pin: "暗証番号", face: "顔認証", visual: "目視" };
 
 /** 1 → 資格有効, 2/3 → 資格無効, 4 → 資格情報なし, 5 → 複数該当. */
 export function validityBadge(validity: string | null | undefined) {
-  if (validity === "1") return <span class="badge badge-ok">資格有効</span>;
-  if (validity === "2") return <span class="badge badge-bad">資格無効</span>;
-  if (validity === "3") return <span class="badge badge-bad">資格無効（新しい資格あり）</span>;
-  if (validity === "4") return <span class="badge badge-none">資格情報なし</span>;
-  if (validity === "5") return <span class="badge badge-none">複数該当</span>;
-  return <span class="badge badge-bad">確認できず</span>;
+  const kind = validity === "1" ? "badge-ok" : validity === "4" || validity === "5" ? "badge-none" : "badge-bad";
+  return <span class={`badge ${kind}`}>{validityLabel(validity).ja}</span>;
 }
 
-const ratio = (r: string | null | undefined) => (r ? `${Number(r) / 10}割` : "—");
+const ratio = (r: string | null | undefined) => contributionLabel(r)?.ja ?? "—";
 
 function ResultDetails({ result }: { result: QualificationSummary }) {
   const i = result.insured;
@@ -42,7 +41,7 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
     <table class="result-table">
       <tbody>
         <tr>
-          <th>資格</th>
+          <th>{W.qualification.ja}</th>
           <td data-field="validity">
             {validityBadge(result.validity)} {result.processingResultCode && <code>{result.processingResultCode}</code>} {result.processingResultMessage}
           </td>
@@ -50,74 +49,74 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
         {i && (
           <>
             <tr>
-              <th>氏名</th>
+              <th>{W.name.ja}</th>
               <td>
-                {i.name}（{i.nameKana}） {i.birthdate} {i.sex.ja} {i.personalFamily.ja}
+                {i.name}（{i.nameKana}） {i.birthdate} {labelOf(SEX_LABELS, i.sex.code).ja} {labelOf(PERSONAL_FAMILY_LABELS, i.personalFamily.code).ja}
               </td>
             </tr>
             <tr>
-              <th>記号・番号・枝番</th>
+              <th>{W.number.ja}</th>
               <td data-field="number">
                 {i.insuredCardSymbol ?? "—"}・{i.insuredIdentificationNumber}・{i.insuredBranchNumber ?? "—"}
               </td>
             </tr>
             <tr>
-              <th>保険者</th>
+              <th>{W.insurer.ja}</th>
               <td data-field="insurer">
                 {i.insurerNumber.trim()} {i.insurerName}
               </td>
             </tr>
             <tr>
-              <th>負担割合</th>
+              <th>{W.ratio.ja}</th>
               <td data-field="ratio">
-                {i.contributionLabel?.ja ?? "—"}
-                {i.preschool ? "（未就学）" : ""}
+                {ratio(i.contributionRatio)}
+                {i.preschool ? W.preschool.ja : ""}
               </td>
             </tr>
             <tr>
-              <th>高齢受給者</th>
-              <td>{i.elderlyContributionRatio ? `該当（${ratio(i.elderlyContributionRatio)}）` : "—"}</td>
+              <th>{W.elderly.ja}</th>
+              <td>{i.elderlyContributionRatio ? W.elderlyYes(ratio(i.elderlyContributionRatio)).ja : "—"}</td>
             </tr>
             <tr>
-              <th>限度額区分</th>
+              <th>{W.limitBracket.ja}</th>
               <td>{i.limitApplicationBracket ?? "—"}</td>
             </tr>
             {i.specificDiseases.length > 0 && (
               <tr>
-                <th>特定疾病</th>
+                <th>{W.specificDiseases.ja}</th>
                 <td>{i.specificDiseases.join(", ")}</td>
               </tr>
             )}
             {i.disqualificationDate && (
               <tr>
-                <th>資格喪失日</th>
+                <th>{W.disqualificationDate.ja}</th>
                 <td>{i.disqualificationDate}</td>
               </tr>
             )}
           </>
         )}
         <tr>
-          <th>同意</th>
+          <th>{W.consents.ja}</th>
           <td data-field="consents">
             {result.consents.length === 0
               ? "—"
               : result.consents.map((c) => (
                   <span key={c.item} style="margin-right:10px">
-                    {CONSENT_JA[c.item] ?? c.item}: {c.consented ? "同意" : "不同意"}（{c.consTime}）
+                    {CONSENT_ITEM_SHORT[c.item].ja}: {(c.consented ? W.consented : W.declined).ja}（{c.consTime}）
                   </span>
                 ))}
           </td>
         </tr>
         {result.notices.length > 0 && (
           <tr>
-            <th>お知らせ</th>
+            <th>{W.notices.ja}</th>
             <td>{result.notices.map((n) => `${n.code} ${n.message}`).join(" / ")}</td>
           </tr>
         )}
         <tr>
-          <th>確認</th>
+          <th>{W.check.ja}</th>
           <td>
-            {METHOD_JA[result.method] ?? result.method} ・ 照会日 {result.simulationDate} ・ {result.consentFlow === "since-2024-10-07" ? "包括同意フロー" : "旧フロー（限度額同意あり）"}
+            {METHOD_NAMES[result.method].ja} ・ {W.lookupDate.ja} {result.simulationDate} ・ {CONSENT_FLOW_NAMES[result.consentFlow].ja}
           </td>
         </tr>
       </tbody>
@@ -125,14 +124,8 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
   );
 }
 
-const CONSENT_JA: Record<string, string> = {
-  diagnosis: "診療",
-  pharmacists: "薬剤",
-  specificHealthCheckups: "特定健診",
-  operation: "手術",
-  limitApplication: "限度額",
-  specificDiseases: "特定疾病",
-};
+/** The browser tab's title. */
+export const pageTitle = `${W.pageTitle.ja} — onshi-sim`;
 
 export function Reception({ agent, config }: { agent: AgentConnection; config: UiConfig }) {
   const [state, setState] = useState<AgentState>(agent.state);
@@ -149,15 +142,17 @@ export function Reception({ agent, config }: { agent: AgentConnection; config: U
 
   return (
     <div class="staff" data-page="reception">
-      <h1>受付（職員用） {state.connected ? "" : <span class="badge badge-bad">カードリーダーに未接続</span>}</h1>
-      <h2>カードリーダー</h2>
+      <h1>
+        {W.pageTitle.ja} {state.connected ? "" : <span class="badge badge-bad">{W.notConnected.ja}</span>}
+      </h1>
+      <h2>{W.readers.ja}</h2>
       <table>
         <thead>
           <tr>
-            <th>リーダー</th>
-            <th>状態</th>
-            <th>案内</th>
-            <th>目視確認</th>
+            <th>{W.reader.ja}</th>
+            <th>{W.state.ja}</th>
+            <th>{W.prompt.ja}</th>
+            <th>{W.visualCheck.ja}</th>
           </tr>
         </thead>
         <tbody>
@@ -165,25 +160,25 @@ export function Reception({ agent, config }: { agent: AgentConnection; config: U
             <tr key={v.reader} data-reader={v.reader} data-phase={v.phase}>
               <td>{v.reader}</td>
               <td>
-                {PHASE_JA[v.phase]}
-                {v.busy ? "（処理中）" : ""}
-                {v.error && <div class="note">{v.error.ja}</div>}
+                {PHASE_NAMES[v.phase].ja}
+                {v.busy ? W.working.ja : ""}
+                {v.error && <div class="note">{errorText(v.error).ja}</div>}
               </td>
-              <td>{v.prompt.ja}</td>
+              <td>{promptFor(v).ja}</td>
               <td>{v.methods.includes("visual") && <VisualSwitch view={v} agent={agent} />}</td>
             </tr>
           ))}
         </tbody>
       </table>
 
-      <h2>確認結果</h2>
-      {finished.length === 0 && <p class="note">まだありません</p>}
+      <h2>{W.results.ja}</h2>
+      {finished.length === 0 && <p class="note">{W.noneYet.ja}</p>}
       {finished.map((v) => (
         <div class="panel" key={v.sessionId} data-session={v.sessionId}>
           <div>
-            {new Date(v.updatedAt).toLocaleTimeString("ja-JP")} ・ {v.reader} ・ {v.phase === "done" ? "完了" : `エラー: ${v.error?.ja ?? ""}`}
+            {new Date(v.updatedAt).toLocaleTimeString("ja-JP")} ・ {v.reader} ・ {v.phase === "done" ? W.finished.ja : W.failed(v.error ? errorWords(v.error).title.ja : "").ja}
           </div>
-          {v.result ? <ResultDetails result={v.result} /> : <p>{v.error?.next.ja}</p>}
+          {v.result ? <ResultDetails result={v.result} /> : v.error && <p>{joinTexts([errorWords(v.error).what, ...errorWords(v.error).next]).ja}</p>}
         </div>
       ))}
 
@@ -202,15 +197,15 @@ function VisualSwitch({ view, agent }: { view: SessionView; agent: AgentConnecti
         const staffPin = pin;
         setPin("");
         const ack = await agent.send("staff:visual", { sessionId: view.sessionId, staffPin });
-        setMessage(ack.ok ? "目視確認を送信しました" : `${ack.error.ja}（${ack.error.next.ja}）`);
+        setMessage(ack.ok ? W.visualSent.ja : errorText(ack.error).ja);
       }}
     >
       <label>
-        職員用暗証番号
+        {W.staffPin.ja}
         <input type="password" inputMode="numeric" autoComplete="off" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} name="staffPin" />
       </label>
       <button type="submit" class="primary">
-        目視確認済み
+        {W.visualConfirmed.ja}
       </button>
       {message && <span class="note">{message}</span>}
     </form>
@@ -271,37 +266,38 @@ function ManualLookup({ config }: { config: UiConfig }) {
   const row = body?.ResultList?.ResultOfQualificationConfirmation[0];
   return (
     <>
-      <h2>保険証番号での確認（資格確認書・資格情報のお知らせ・健康保険証）</h2>
+      <h2>{W.lookupTitle.ja}</h2>
       <form onSubmit={submit} data-form="manual-lookup" class="panel">
-        {field("insurerNumber", "保険者番号", "01130012")}
-        {field("insuredCardSymbol", "記号")}
-        {field("insuredIdentificationNumber", "番号")}
-        {field("insuredBranchNumber", "枝番", "00")}
-        {field("birthdate", "生年月日", "19820914")}
+        {field("insurerNumber", W.insurerNumber.ja, "01130012")}
+        {field("insuredCardSymbol", W.symbol.ja)}
+        {field("insuredIdentificationNumber", W.identification.ja)}
+        {field("insuredBranchNumber", W.branch.ja, "00")}
+        {field("birthdate", W.birthdate.ja, "19820914")}
         <label>
-          提示された書類
+          {W.presentedDocument.ja}
           <select name="presentedDocument" value={form.presentedDocument} onChange={(e) => setForm({ ...form, presentedDocument: (e.target as HTMLSelectElement).value })}>
-            <option value="">（番号のみで照会）</option>
-            <option value="shikaku-kakuninsho">資格確認書</option>
-            <option value="legacy-card">健康保険証</option>
-            <option value="oshirase-with-card">資格情報のお知らせ＋マイナンバーカード</option>
-            <option value="mynaportal-with-card">マイナポータル資格情報画面＋マイナンバーカード</option>
-            <option value="oshirase-only">資格情報のお知らせのみ</option>
+            <option value="">{W.numberOnly.ja}</option>
+            {Object.entries(PRESENTED_DOCUMENT_NAMES).map(([value, name]) => (
+              <option value={value} key={value}>
+                {name.ja}
+              </option>
+            ))}
           </select>
         </label>
         <label>
-          カードを読めない理由
+          {W.cardReadFailure.ja}
           <select name="cardReadFailure" value={form.cardReadFailure} onChange={(e) => setForm({ ...form, cardReadFailure: (e.target as HTMLSelectElement).value })}>
             <option value="">—</option>
-            <option value="reader-broken">カードリーダー故障</option>
-            <option value="no-reader">カードリーダーなし</option>
-            <option value="card-unreadable">カードが読めない</option>
-            <option value="system-down">システム障害</option>
+            {Object.entries(CARD_READ_FAILURE_NAMES).map(([value, name]) => (
+              <option value={value} key={value}>
+                {name.ja}
+              </option>
+            ))}
           </select>
         </label>
-        {field("simulationDate", "照会日（任意）", "YYYYMMDD")}
+        {field("simulationDate", W.simulationDate.ja, "YYYYMMDD")}
         <button type="submit" class="primary">
-          照会
+          {W.lookup.ja}
         </button>
       </form>
       {error && <p class="badge badge-bad">{error}</p>}
@@ -316,33 +312,33 @@ function ManualLookup({ config }: { config: UiConfig }) {
             <table>
               <tbody>
                 <tr>
-                  <th>氏名</th>
+                  <th>{W.name.ja}</th>
                   <td>
                     {row.Name}（{row.NameKana}） {row.Birthdate}
                   </td>
                 </tr>
                 <tr>
-                  <th>記号・番号・枝番</th>
+                  <th>{W.number.ja}</th>
                   <td>
                     {row.InsuredCardSymbol ?? "—"}・{row.InsuredIdentificationNumber}・{row.InsuredBranchNumber ?? "—"}
                   </td>
                 </tr>
                 <tr>
-                  <th>保険者</th>
+                  <th>{W.insurer.ja}</th>
                   <td>
                     {row.InsurerNumber.trim()} {row.InsurerName}
                   </td>
                 </tr>
                 <tr>
-                  <th>負担割合</th>
+                  <th>{W.ratio.ja}</th>
                   <td>{ratio(row.InsuredPartialContributionRatio)}</td>
                 </tr>
                 <tr>
-                  <th>高齢受給者</th>
-                  <td>{row.ElderlyRecipientCertificateInfo ? `該当（${ratio(row.ElderlyRecipientCertificateInfo.ElderlyRecipientContributionRatio)}）` : "—"}</td>
+                  <th>{W.elderly.ja}</th>
+                  <td>{row.ElderlyRecipientCertificateInfo ? W.elderlyYes(ratio(row.ElderlyRecipientCertificateInfo.ElderlyRecipientContributionRatio)).ja : "—"}</td>
                 </tr>
                 <tr>
-                  <th>限度額区分</th>
+                  <th>{W.limitBracket.ja}</th>
                   <td>{row.LimitApplicationCertificateRelatedInfo?.LimitApplicationCertificateClassificationFlag ?? "—"}</td>
                 </tr>
               </tbody>

@@ -7,7 +7,8 @@
  * receives (the face folder).
  */
 import { useEffect, useState } from "preact/hooks";
-import type { SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
+import type { CommandAck, SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
+import { errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { GuidedDemo } from "./demo.js";
 
@@ -27,21 +28,6 @@ interface TimelineEntry {
   readonly note: string;
 }
 
-/** What the real system does at each step (REFERENCE.md §1–3), for the class. */
-const NOTES: Record<SessionView["phase"], string> = {
-  "waiting-for-card": "カードリーダーは待機中。患者がカードをケースから出して置くのを待ちます。",
-  reading: "カードを検出。JPKI-AP を SELECT し、利用者証明用電子証明書（PIN 不要）と暗証番号の残り回数（試行を使わない VERIFY）を読みます。",
-  "choose-method": "顔認証か暗証番号かを選びます。顔認証用に券面AP（照合番号B）から顔写真を裏で読み始めています。",
-  pin: "暗証番号（4桁）はカードにだけ送られます。3回間違えるとロック（63 C0 → 69 84）。",
-  face: "カメラ画像とカードの顔写真（JPEG 2000）を照合します。一致すると特定機関認証（リーダー機器の鍵）で本人確認済みとして照会します。",
-  visual: "係員がカードの顔写真とご本人を目視で確認します。失敗回数はリセットされません。",
-  confirming: "オンライン資格確認等システムへ照会中：ナンス取得 → カードで署名（暗証番号）または機器の証明（顔認証・目視）→ 資格照会。",
-  consent: "同意の確認。2024-10-07 以降は包括同意（個別選択も可）。それ以前は限度額情報の同意画面もありました。",
-  done: "完了。結果はレセコンの face フォルダに OQSsiquc01res_face_*.xml として届きます。患者にはカードの取り忘れを案内します。",
-  error: "エラー。患者には次の手順（資格確認書・資格情報のお知らせ＋カード等）を案内します。カードリーダー故障中も同じく、資格情報のお知らせ（またはマイナポータルの資格情報画面）とカードを窓口で提示して受診できます。",
-  aborted: "中止（カードが外された／キャンセル／無操作）。",
-};
-
 const api = async (path: string, init?: RequestInit): Promise<{ ok: boolean; status: number; body: unknown }> => {
   const res = await fetch(path, init);
   const text = await res.text();
@@ -56,6 +42,9 @@ const api = async (path: string, init?: RequestInit): Promise<{ ok: boolean; sta
 // Every write is JSON: the UI server refuses other types, so no other site's form or text/plain request can write.
 const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const remove = (path: string) => api(path, { method: "DELETE", headers: { "content-type": "application/json" } });
+
+/** The browser tab's title. */
+export const pageTitle = `${W.pageTitle.ja} — onshi-sim`;
 
 export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig }) {
   const [state, setState] = useState<AgentState>(agent.state);
@@ -77,13 +66,13 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
       const key = `${v.sessionId}:${v.phase}:${v.busy}:${v.error?.code ?? ""}:${v.face?.attempts ?? ""}`;
       if (key === lastKey) return;
       lastKey = key;
-      const extra = [v.busy ? "処理中" : "", v.error ? `${v.error.code}${v.error.serverCode ? ` (${v.error.serverCode})` : ""}: ${v.error.ja}` : "", v.result ? `資格 ${v.result.validityLabel?.ja ?? "—"}` : ""]
+      const extra = [v.busy ? W.working.ja : "", v.error ? `${v.error.code}${v.error.serverCode ? ` (${v.error.serverCode})` : ""}: ${errorText(v.error).ja}` : "", v.result ? validityLabel(v.result.validity).ja : ""]
         .filter(Boolean)
         .join(" ・ ");
-      add({ at: v.updatedAt, text: `${v.reader}: ${v.phase}${extra ? ` — ${extra}` : ""}`, note: NOTES[v.phase] });
+      add({ at: v.updatedAt, text: `${v.reader}: ${v.phase}${extra ? ` — ${extra}` : ""}`, note: TRAINER_NOTES[v.phase].ja });
       if (v.phase === "done") void loadXml();
     });
-    const offNotice = agent.onNotice((n: TransportNotice) => add({ at: n.at, text: `${n.transport}: ${n.kind}`, note: n.ja }));
+    const offNotice = agent.onNotice((n: TransportNotice) => add({ at: n.at, text: `${n.transport}: ${n.kind}`, note: noticeText(n).ja }));
     return () => {
       offView();
       offNotice();
@@ -109,11 +98,13 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
   // dev:insert-card fills memory readers only (PC/SC readers get cards from `npm run card -- insert`).
   const reader = (state.readers.find((r) => r.transport === "memory") ?? state.readers[0])?.name;
   const readerBroken = reader !== undefined && state.sessions.get(reader)?.error?.code === "reader-broken";
-  const say = (ack: { ok: boolean; error?: { ja: string } }, done: string) => setMessage(ack.ok ? done : (ack.error?.ja ?? "失敗しました"));
+  const say = (ack: CommandAck, done: string) => setMessage(ack.ok ? done : errorText(ack.error).ja);
 
   return (
     <div class="staff" data-page="trainer">
-      <h1>トレーナー {state.connected ? "" : <span class="badge badge-bad">エージェント未接続</span>}</h1>
+      <h1>
+        {W.pageTitle.ja} {state.connected ? "" : <span class="badge badge-bad">{W.agentNotConnected.ja}</span>}
+      </h1>
       {message && (
         <p class="panel" role="status" data-message>
           {message}
@@ -121,10 +112,10 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
       )}
       <div class="grid2">
         <div class="panel">
-          <h2>カード</h2>
+          <h2>{W.card.ja}</h2>
           <div class="row">
             <label>
-              フィクスチャカード
+              {W.fixtureCard.ja}
               <select name="card" value={card} onChange={(e) => setCard((e.target as HTMLSelectElement).value)}>
                 {cards.map((c) => (
                   <option value={c.id} key={c.id}>
@@ -133,11 +124,11 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                 ))}
               </select>
             </label>
-            <button type="button" class="primary" data-action="insert" onClick={async () => say(await agent.send("dev:insert-card", { card, ...(reader ? { reader } : {}) }), `${card} を置きました`)}>
-              カードを置く
+            <button type="button" class="primary" data-action="insert" onClick={async () => say(await agent.send("dev:insert-card", { card, ...(reader ? { reader } : {}) }), W.inserted(card).ja)}>
+              {W.insert.ja}
             </button>
-            <button type="button" data-action="remove" onClick={async () => say(await agent.send("dev:remove-card", reader ? { reader } : {}), "カードを取りました")}>
-              カードを取る
+            <button type="button" data-action="remove" onClick={async () => say(await agent.send("dev:remove-card", reader ? { reader } : {}), W.removed.ja)}>
+              {W.remove.ja}
             </button>
           </div>
           <div class="row">
@@ -150,104 +141,108 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                 disabled={!reader}
                 onChange={async (e) => {
                   const broken = (e.target as HTMLInputElement).checked;
-                  say(await agent.send("dev:reader-broken", { broken, ...(reader ? { reader } : {}) }), broken ? "カードリーダーを故障中にしました" : "カードリーダーを復旧しました");
+                  say(await agent.send("dev:reader-broken", { broken, ...(reader ? { reader } : {}) }), (broken ? W.readerBrokenOn : W.readerBrokenOff).ja);
                 }}
               />
-              カードリーダー故障中（読み取り不可）
+              {W.readerBroken.ja}
             </label>
           </div>
           <p class="note">{cards.find((c) => c.id === card)?.demonstrates}</p>
           <p class="note">
-            リーダー: {state.readers.map((r) => `${r.name}${r.cardPresent ? "（カードあり）" : ""}`).join(", ") || "—"}
-            {state.snapshot && !state.snapshot.agent.devCommands && " ・ 開発用コマンド無効（エージェントを --dev で起動）"}
+            {W.readers.ja}: {state.readers.map((r) => `${r.name}${r.cardPresent ? W.cardPresent.ja : ""}`).join(", ") || "—"}
+            {state.snapshot && !state.snapshot.agent.devCommands && W.devCommandsOff.ja}
           </p>
         </div>
         <div class="panel">
-          <h2>シミュレーション日付・同意フロー</h2>
+          <h2>{W.dateAndFlow.ja}</h2>
           <form
             onSubmit={async (e) => {
               e.preventDefault();
               const r = await post("/ui/settings", { simulationDate: dateInput || null });
               if (r.ok) {
                 setSettings(r.body as Settings);
-                setMessage(`シミュレーション日付: ${(r.body as Settings).simulationDate ?? "今日（日本時間）"}`);
+                setMessage(W.dateSet((r.body as Settings).simulationDate ?? W.today.ja).ja);
               } else setMessage(JSON.stringify(r.body));
             }}
           >
             <label>
-              日付
+              {W.date.ja}
               <input type="date" name="simulationDate" value={dateInput} onInput={(e) => setDateInput((e.target as HTMLInputElement).value)} />
             </label>
             <button type="submit" class="primary" data-action="set-date">
-              設定
+              {W.set.ja}
             </button>
             <button type="button" onClick={async () => setSettings((await post("/ui/settings", { simulationDate: null })).body as Settings)}>
-              今日に戻す
+              {W.backToToday.ja}
             </button>
           </form>
           <div class="row">
             <label>
-              同意フロー
+              {W.consentFlow.ja}
               <select
                 name="consentFlow"
                 value={settings.consentFlow ?? ""}
                 onChange={async (e) => setSettings((await post("/ui/settings", { consentFlow: (e.target as HTMLSelectElement).value || null })).body as Settings)}
               >
-                <option value="">日付で決める</option>
-                <option value="since-2024-10-07">2024-10-07 以降（包括同意）</option>
-                <option value="before-2024-10-07">2024-10-07 より前（限度額同意あり）</option>
+                <option value="">{W.flowByDate.ja}</option>
+                <option value="since-2024-10-07">{W.flowSince.ja}</option>
+                <option value="before-2024-10-07">{W.flowBefore.ja}</option>
               </select>
             </label>
           </div>
           <p data-current-date>
-            現在: {settings.simulationDate ?? "今日（日本時間）"} ・ {settings.consentFlow ?? "日付で決める"}
+            {W.current.ja}
+            {settings.simulationDate ?? W.today.ja} ・ {settings.consentFlow ?? W.flowByDate.ja}
           </p>
         </div>
         <div class="panel">
-          <h2>サーバー障害・シナリオ</h2>
+          <h2>{W.faultsAndScenarios.ja}</h2>
           <div class="row">
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "maintenance" }), refreshFaults())}>
-              メンテナンス（503）
+              {W.faultMaintenance.ja}
             </button>
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "segment9", errorCode: "S902", count: 1 }), refreshFaults())}>
-              異常終了（1回）
+              {W.faultSegment9.ja}
             </button>
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "latency", delayMs: 3000 }), refreshFaults())}>
-              応答遅延 3秒
+              {W.faultLatency.ja}
             </button>
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "timeout", delayMs: 30000 }), refreshFaults())}>
-              無応答
+              {W.faultTimeout.ja}
             </button>
             <button type="button" onClick={async () => (await remove("/api/admin/faults"), refreshFaults())}>
-              障害を解除
+              {W.faultsClear.ja}
             </button>
           </div>
-          <p class="note">有効な障害: {faults.length === 0 ? "なし" : faults.map((f) => (f as { kind: string }).kind).join(", ")}</p>
+          <p class="note">
+            {W.activeFaults.ja}
+            {faults.length === 0 ? W.none.ja : faults.map((f) => (f as { kind: string }).kind).join(", ")}
+          </p>
           <div class="row">
             {scenarios.map((s) => (
-              <button type="button" key={s} onClick={async () => setMessage((await post(`/api/admin/scenarios/${s}`, {})).ok ? `シナリオ ${s} を適用しました` : `シナリオ ${s} を適用できません`)}>
+              <button type="button" key={s} onClick={async () => setMessage((await post(`/api/admin/scenarios/${s}`, {})).ok ? W.scenarioApplied(s).ja : W.scenarioNotApplied(s).ja)}>
                 {s}
               </button>
             ))}
-            <button type="button" onClick={async () => setMessage((await post("/api/admin/reseed", {})).ok ? "初期状態に戻しました" : "失敗しました")}>
-              初期状態に戻す
+            <button type="button" onClick={async () => setMessage((await post("/api/admin/reseed", {})).ok ? W.reseeded.ja : W.failed.ja)}>
+              {W.reseed.ja}
             </button>
           </div>
         </div>
         <div class="panel">
-          <h2>レセコンが受け取る結果 XML</h2>
+          <h2>{W.resultXml.ja}</h2>
           <button type="button" onClick={() => void loadXml()}>
-            最新を表示
+            {W.showLatest.ja}
           </button>
-          {xml ? <pre class="xml" data-xml tabIndex={0} aria-label="結果 XML">
+          {xml ? <pre class="xml" data-xml tabIndex={0} aria-label={W.resultXmlLabel.ja}>
               {xml}
-            </pre> : <p class="note">まだありません</p>}
+            </pre> : <p class="note">{W.noneYet.ja}</p>}
         </div>
       </div>
       <GuidedDemo />
       <div class="panel">
-        <h2>タイムライン</h2>
-        <ol class="timeline" data-timeline tabIndex={0} aria-label="タイムライン">
+        <h2>{W.timeline.ja}</h2>
+        <ol class="timeline" data-timeline tabIndex={0} aria-label={W.timeline.ja}>
           {timeline.map((e, i) => (
             <li key={i}>
               <span class="time">{new Date(e.at).toLocaleTimeString("ja-JP")}</span>

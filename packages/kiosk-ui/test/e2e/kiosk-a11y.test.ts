@@ -1,11 +1,13 @@
 /**
  * axe-core (injected into the page) on every kiosk screen and the staff pages: no serious or critical
- * violations. The same tour as `npm run screenshots`, so each screen is the real one (real agent, server, camera).
+ * violations; and on every kiosk screen, no sentence said twice (support/sentences.ts). The same tour as
+ * `npm run screenshots`, so each screen is the real one (real agent, server, camera) — one browser for both checks.
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { chromiumAvailable, startStack, type Stack } from "../support/stack.js";
+import { repeatedOnScreen } from "../support/sentences.js";
 import { TOUR_SCREENS, tour } from "../support/tour.js";
 
 const run = chromiumAvailable();
@@ -37,15 +39,22 @@ describe.skipIf(!run)("accessibility (axe-core)", () => {
     await stack?.close();
   });
 
-  it("every screen has no serious or critical violations", async () => {
+  it("every screen has no serious or critical violations, and no kiosk screen says a sentence twice", async () => {
     const found: Record<string, AxeViolation[]> = {};
+    const repeated: Record<string, string[]> = {};
     const visited: string[] = [];
     await tour(stack, async (name, page) => {
       visited.push(name);
       const serious = (await axe(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
       if (serious.length) found[name] = serious;
+      // The patient's screens; /reception and /trainer list many sessions and events, which may say the same.
+      if (name !== "reception" && name !== "trainer") {
+        const again = await repeatedOnScreen(page);
+        if (again.length) repeated[name] = again;
+      }
     });
     expect(visited).toEqual([...TOUR_SCREENS]);
     expect(found).toEqual({});
+    expect(repeated).toEqual({});
   }, 120_000);
 });
