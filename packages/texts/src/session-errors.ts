@@ -187,6 +187,10 @@ export function errorWords(error: Pick<SessionError, "code" | "params">): ErrorW
     const m = p.minutesLeft;
     return { ...base, next: [t(`続けて間違えたため、あと約${m}分待ってから入力してください`, `Too many wrong staff PINs: wait about ${m} minute${m === 1 ? "" : "s"}, then try again`)] };
   }
+  if (error.code === "staff-pin-wrong" && p?.triesLeft !== undefined) {
+    const n = p.triesLeft;
+    return { ...base, next: [...base.next, t(`あと${n}回間違えるとロックされます`, `${n} more wrong ${n === 1 ? "try" : "tries"} and it locks`)] };
+  }
   if (error.code === "card-in-use" && p?.holder) return { ...base, title: t(`${base.title.ja}（${p.holder}）`, `${base.title.en} (${p.holder})`) };
   return base;
 }

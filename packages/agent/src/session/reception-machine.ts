@@ -160,6 +160,6 @@ function methodRefusal(s: ReceptionState, method: VerificationMethod): SessionEr
 function staffPinRefusal(s: ReceptionState, verdict: StaffPinVerdict): Step | undefined {
   if (verdict.ok) return undefined;
   if (verdict.code === "staff-not-configured") return refuse(s, verdict.code);
-  if (verdict.code === "staff-pin-wrong") return refuse(s, verdict.code, [log(s, verdict.code)]);
+  if (verdict.code === "staff-pin-wrong") return refuse(s, problem(verdict.code, { triesLeft: verdict.triesLeft }), [log(s, verdict.code, { triesLeft: verdict.triesLeft })]);
   return refuse(s, problem(verdict.code, { retryAfterMs: verdict.retryAfterMs }), [log(s, verdict.code, { retryAfterMs: verdict.retryAfterMs })]);
 }

@@ -39,6 +39,8 @@ export interface Problem {
   readonly serverCode?: string;
   /** staff-pin-locked: how long the lock has left. */
   readonly retryAfterMs?: number;
+  /** staff-pin-wrong: wrong staff PINs still allowed before the lock. */
+  readonly triesLeft?: number;
 }
 
 export interface FaceState {
@@ -178,12 +180,13 @@ export function initialState(setup: ReceptionSetup, sessionId: string, startedAt
   return { setup, generation: 0, closed: false, broken: false, cardPresent: false, ...emptySession(sessionId, startedAt) };
 }
 
-export function problem(code: SessionErrorCode, extra: { serverCode?: string | undefined; retryable?: boolean; retryAfterMs?: number } = {}): Problem {
+export function problem(code: SessionErrorCode, extra: { serverCode?: string | undefined; retryable?: boolean; retryAfterMs?: number; triesLeft?: number } = {}): Problem {
   return {
     code,
     retryable: extra.retryable ?? false,
     ...(extra.serverCode ? { serverCode: extra.serverCode } : {}),
     ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
+    ...(extra.triesLeft !== undefined ? { triesLeft: extra.triesLeft } : {}),
   };
 }
 

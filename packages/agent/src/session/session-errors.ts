@@ -30,5 +30,6 @@ export function cardInUseError(holder: string): SessionError {
  * or a command answer carries. */
 export function toSessionError(p: Problem): SessionError {
   if (p.code === "staff-pin-locked" && p.retryAfterMs !== undefined) return staffPinLockedError(p.retryAfterMs);
+  if (p.code === "staff-pin-wrong" && p.triesLeft !== undefined) return { ...sessionError(p.code), params: { triesLeft: p.triesLeft } };
   return sessionError(p.code, { retryable: p.retryable, ...(p.serverCode ? { serverCode: p.serverCode } : {}) });
 }

@@ -133,6 +133,8 @@ export interface SessionError {
 export interface SessionErrorParams {
   /** staff-pin-locked: whole minutes until the staff PIN may be tried again (at least 1). */
   readonly minutesLeft?: number;
+  /** staff-pin-wrong: wrong staff PINs still allowed before the staff PIN locks. */
+  readonly triesLeft?: number;
   /** card-in-use: who holds the card (pid, command line, since when), as the lock file names it. */
   readonly holder?: string;
 }

@@ -15,7 +15,7 @@ export interface StaffPinLockOptions {
 
 export type StaffPinCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: "staff-pin-wrong"; readonly retryAfterMs: null }
+  | { readonly ok: false; readonly code: "staff-pin-wrong"; readonly retryAfterMs: null; readonly triesLeft: number }
   | { readonly ok: false; readonly code: "staff-pin-locked"; readonly retryAfterMs: number };
 
 export class StaffPinGuard {
@@ -52,6 +52,6 @@ export class StaffPinGuard {
       this.#lockedUntil = now + this.#lockMs;
       return { ok: false, code: "staff-pin-locked", retryAfterMs: this.#lockMs };
     }
-    return { ok: false, code: "staff-pin-wrong", retryAfterMs: null };
+    return { ok: false, code: "staff-pin-wrong", retryAfterMs: null, triesLeft: this.#maxFailures - this.#failures };
   }
 }

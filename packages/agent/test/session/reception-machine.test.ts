@@ -114,7 +114,8 @@ const rows: Row[] = [
     event: { type: "face-reference-failed", generation: G, reason: "match-number-b-wrong", message: "照合番号B wrong" }, phase: "choose-method", problem: "match-number-b-wrong" },
   // ── 目視 and the staff PIN ──
   { name: "目視 with the staff PIN: confirm with the device", from: visualOnly, event: { type: "staff-visual", staffPin: { ok: true } }, phase: "confirming", reply: "ok", effects: ["log:visual-check", "idle-timer:stop", "emit", "confirm"] },
-  { name: "a wrong staff PIN is refused and logged (without the PIN)", from: visualOnly, event: { type: "staff-visual", staffPin: { ok: false, code: "staff-pin-wrong", retryAfterMs: null } }, phase: "choose-method", reply: "staff-pin-wrong", effects: ["log:staff-pin-wrong"] },
+  { name: "a wrong staff PIN is refused and logged (without the PIN)", from: visualOnly, event: { type: "staff-visual", staffPin: { ok: false, code: "staff-pin-wrong", retryAfterMs: null, triesLeft: 4 } }, phase: "choose-method", reply: "staff-pin-wrong", effects: ["log:staff-pin-wrong"],
+    check: (n) => expect(n.reply).toEqual({ ok: false, refusal: { code: "staff-pin-wrong", retryable: false, triesLeft: 4 } }) },
   { name: "a locked staff PIN says for how long", from: visualOnly, event: { type: "staff-visual", staffPin: { ok: false, code: "staff-pin-locked", retryAfterMs: 50_000 } }, reply: "staff-pin-locked",
     check: (n) => expect(n.reply).toEqual({ ok: false, refusal: { code: "staff-pin-locked", retryable: false, retryAfterMs: 50_000 } }) },
   { name: "照合番号B for a card the agent does not know: its face is prepared", from: after(reading, cardRead({ known: false })), event: { type: "staff-match-number-b", staffPin: { ok: true }, matchNumberB: MATCH_NUMBER_B }, reply: "ok",

@@ -261,7 +261,8 @@ describe("目視 (visual check by staff)", () => {
     await h.waitFor("choose-method");
     expect(h.session().choose("visual").session.phase).toBe("visual");
     const wrong = await h.session().staffVisual("999999");
-    expect(wrong).toMatchObject({ ok: false, error: { code: "staff-pin-wrong" } });
+    // Staff see how many wrong tries are left before the lock (the default allows 5).
+    expect(wrong).toMatchObject({ ok: false, error: { code: "staff-pin-wrong", params: { triesLeft: 4 } } });
     expect(h.view().phase).toBe("visual");
     expect((await h.session().staffVisual(STAFF_PIN)).ok).toBe(true);
     const consent = await h.waitFor("consent");

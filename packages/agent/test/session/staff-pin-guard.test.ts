@@ -5,8 +5,8 @@ describe("StaffPinGuard", () => {
   it("counts wrong PINs in a row, locks at the limit, refuses even the right PIN while locked, then lets it in", () => {
     let now = 1_000;
     const guard = new StaffPinGuard("246810", { maxFailures: 3, lockMs: 60_000 }, () => now);
-    expect(guard.check("000000")).toEqual({ ok: false, code: "staff-pin-wrong", retryAfterMs: null });
-    expect(guard.check("24681")).toEqual({ ok: false, code: "staff-pin-wrong", retryAfterMs: null });
+    expect(guard.check("000000")).toEqual({ ok: false, code: "staff-pin-wrong", retryAfterMs: null, triesLeft: 2 });
+    expect(guard.check("24681")).toEqual({ ok: false, code: "staff-pin-wrong", retryAfterMs: null, triesLeft: 1 });
     expect(guard.check("2468100")).toEqual({ ok: false, code: "staff-pin-locked", retryAfterMs: 60_000 });
     now += 59_000;
     expect(guard.check("246810")).toEqual({ ok: false, code: "staff-pin-locked", retryAfterMs: 1_000 });

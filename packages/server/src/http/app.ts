@@ -218,7 +218,11 @@ export function createApp(ctx: ServerContext, servedHosts: ServedHosts = new Ser
     "get /api/admin/scenarios": ((_req, res) => send(res, S.ScenarioList, { scenarios: ctx.scenarios.scenarios() })),
     "post /api/admin/scenarios/:name": ((req, res) => {
       const name = String(req.params.name);
-      const out = ctx.scenarios.applyScenario(name);
+      // The body is optional (old callers send none); when sent it must be JSON and valid.
+      const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+      if (hasBody) requireJson(req);
+      const body = hasBody ? parseInput(S.ScenarioApplyRequest, req.body ?? {}) : {};
+      const out = ctx.scenarios.applyScenario(name, body.simulationDate);
       if (!out.ok) throw new HttpError(out.code, out.message);
       send(res, S.ScenarioApplied, { scenario: name, persons: out.persons });
     }),

@@ -60,9 +60,10 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     method: "post",
     path: "/api/admin/scenarios/:name",
-    summary: "Apply a named scenario (e.g. card-lost, left-job, job-change); POST /api/admin/reseed undoes it.",
+    summary: "Apply a named scenario (e.g. card-lost, left-job, job-change) on the body's simulationDate (default today in Japan); POST /api/admin/reseed undoes it.",
     tag: "admin",
     admin: true,
+    request: "ScenarioApplyRequest",
     responses: { 200: "ScenarioApplied", 401: "ErrorResponse", 404: "ErrorResponse", 409: "ErrorResponse" },
   },
   { method: "get", path: "/api/admin/faults", summary: "Active faults.", tag: "admin", admin: true, responses: { 200: "FaultList", 401: "ErrorResponse" } },

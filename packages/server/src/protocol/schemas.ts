@@ -264,6 +264,12 @@ export const ScenarioList = named(
   z.strictObject({ scenarios: z.array(z.strictObject({ name: z.string(), description: z.string(), steps: z.number() })) }),
   "ScenarioList",
 );
+/**
+ * Optional body of POST /api/admin/scenarios/:name: the day the scenario's actions call "today" (資格喪失日,
+ * 資格取得日). The trainer console sends its simulation date, so "left today" means the class's day, not the real one.
+ */
+export const ScenarioApplyRequest = named(z.strictObject({ simulationDate: SimulationDate.optional() }), "ScenarioApplyRequest");
+export type ScenarioApplyRequest = z.infer<typeof ScenarioApplyRequest>;
 export const ScenarioApplied = named(z.strictObject({ scenario: z.string(), persons: z.array(PersonState) }), "ScenarioApplied");
 
 export const PersonList = named(z.strictObject({ persons: z.array(PersonState) }), "PersonList");

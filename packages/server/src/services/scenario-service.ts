@@ -67,13 +67,16 @@ export class ScenarioService {
     return this.seed().scenarios.map((s) => ({ name: s.name, description: s.description, steps: s.steps.length }));
   }
 
-  /** Applies a named scenario from fixtures/insurance/scenarios.json, step by step (stops at the first failure). */
-  applyScenario(name: string): { ok: true; persons: PersonState[] } | { ok: false; code: "R008" | "R010"; message: string } {
+  /**
+   * Applies a named scenario from fixtures/insurance/scenarios.json, step by step (stops at the first failure),
+   * on `today` (YYYYMMDD, the simulation date) or the server's Japan date.
+   */
+  applyScenario(name: string, today?: string): { ok: true; persons: PersonState[] } | { ok: false; code: "R008" | "R010"; message: string } {
     const scenario = this.seed().scenarios.find((s) => s.name === name);
     if (!scenario) return { ok: false, code: "R008", message: `no scenario ${name}` };
     const touched: PersonState[] = [];
     for (const step of scenario.steps) {
-      const out = this.apply(step.personId, step.action);
+      const out = this.apply(step.personId, step.action, today);
       if (!out.ok) return { ok: false, code: out.code, message: `${name}: ${step.personId}: ${out.message}` };
       touched.push(out.state);
     }
@@ -84,9 +87,10 @@ export class ScenarioService {
     return this.store.persons().map((p) => this.state(p.personId)!);
   }
 
-  apply(personId: string, action: PersonAction): ActionOutcome {
+  /** `today` (YYYYMMDD): the day an action without its own date happens on; default the server's Japan date. */
+  apply(personId: string, action: PersonAction, simulationDate?: string): ActionOutcome {
     if (!this.store.person(personId)) return { ok: false, code: "R008", message: `no person ${personId}` };
-    const today = jstDate(this.now());
+    const today = simulationDate ?? jstDate(this.now());
     const conflict = (message: string): ActionOutcome => ({ ok: false, code: "R010", message });
     switch (action.action) {
       case "lose-qualification": {

@@ -219,4 +219,13 @@ describe("named scenarios (fixtures/insurance/scenarios.json)", () => {
     }
     expect((await admin(h).post("/api/admin/scenarios/nope")).status).toBe(404);
   });
+
+  it("applies a scenario on the simulation date sent (the trainer's day, not the real one)", async () => {
+    const applied = await admin(h).post("/api/admin/scenarios/left-job", { simulationDate: "20261110" });
+    expect(applied.status).toBe(200);
+    const p1 = (applied.body.persons as { personId: string; qualifications: { disqualificationDate: string | null; reasonOfLoss: string | null }[] }[])[0]!;
+    expect(p1.qualifications.find((q) => q.reasonOfLoss === "99")?.disqualificationDate).toBe("20261110");
+    expect((await admin(h).post("/api/admin/scenarios/left-job", { simulationDate: "2026-11-10" })).status).toBe(400);
+    await admin(h).post("/api/admin/reseed");
+  });
 });
