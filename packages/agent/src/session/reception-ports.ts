@@ -6,7 +6,7 @@
 import type { MyNumberCardClient } from "@onshi-sim/card-client";
 import type { FaceVerifier } from "../face/face-verifier.js";
 import type { QualificationClient, ReaderDevice } from "../qualification/qualification-client.js";
-import type { SessionError, SessionView } from "./session-view.js";
+import type { SessionError, SessionView, StaffCardFaceView } from "./session-view.js";
 import type { StaffPinGuard, StaffPinLockOptions } from "./staff-pin-guard.js";
 
 /** The calls a session makes to the qualification server (QualificationClient, or a stand-in in tests). */
@@ -83,4 +83,6 @@ export interface ReceptionSessionEvents {
 
 /** The answer to a command: accepted (what it led to is in `session`) or refused (nothing changed). */
 export type CommandResult = { readonly ok: true; readonly session: SessionView } | { readonly ok: false; readonly error: SessionError; readonly session: SessionView };
+/** staff:card-face's answer: the 券面 for the asking staff page only. */
+export type CardFaceResult = CommandResult | { readonly ok: true; readonly session: SessionView; readonly cardFace: StaffCardFaceView };
 

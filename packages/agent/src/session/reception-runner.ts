@@ -55,6 +55,11 @@ export class ReceptionRunner {
     return this.#state;
   }
 
+  /** The current card's face for staff (see CardAdapter.knownCardFace). */
+  knownCardFace(): ReturnType<CardAdapter["knownCardFace"]> {
+    return this.#card.knownCardFace(this.#state.generation);
+  }
+
   dispatch(input: SessionInput): Dispatched {
     const { state, effects, reply } = transition(this.#state, { ...input, ...this.#out.stamp() });
     this.#state = state;

@@ -8,10 +8,11 @@
  * adapters/ (card, server, face, timers, staff PIN); the view is built by session-view-builder.ts.
  */
 import { randomUUID } from "node:crypto";
+import { jp2ToPng } from "@onshi-sim/jp2";
 import { TypedEmitter } from "@onshi-sim/reader-bindings";
 import { staffPinChecker } from "./adapters/staff-pin-adapter.js";
 import type { CommandInput, Reply, StaffPinVerdict } from "./reception-events.js";
-import { SESSION_DEFAULTS, type CommandResult, type ReceptionSessionDeps, type ReceptionSessionEvents } from "./reception-ports.js";
+import { SESSION_DEFAULTS, type CardFaceResult, type CommandResult, type ReceptionSessionDeps, type ReceptionSessionEvents } from "./reception-ports.js";
 import { ReceptionRunner } from "./reception-runner.js";
 import { definedOnly, gate, initialState, problem } from "./reception-state.js";
 import { toSessionError } from "./session-errors.js";
@@ -132,6 +133,39 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
    */
   staffMatchNumberB(staffPin: string, matchNumberB: string): CommandResult {
     return this.#gateStaff("staff-match-number-b") ?? this.#answer(this.#runner.dispatch({ type: "staff-match-number-b", staffPin: this.#checkStaffPin(staffPin), matchNumberB }).reply);
+  }
+
+  /**
+   * The 券面 for the staff's 目視 panel (photo, name, address, birth date, sex, expiry), read with the 照合番号B the
+   * agent knows for this card. Needs the staff PIN (a wrong one counts towards the lock, as for 目視); answered
+   * only to the staff page that asked, never in a view. Changes nothing in the session.
+   */
+  async staffCardFace(staffPin: string): Promise<CardFaceResult> {
+    const refused = this.#gateStaff("staff-visual");
+    if (refused) return refused;
+    const verdict = this.#checkStaffPin(staffPin);
+    const sessionId = this.sessionId;
+    const log = (event: string) => this.emit("log", { at: this.#now().toISOString(), reader: this.reader, sessionId, event });
+    if (!verdict.ok) {
+      log(verdict.code);
+      const extra = verdict.code === "staff-pin-wrong" ? { triesLeft: verdict.triesLeft } : verdict.code === "staff-pin-locked" ? { retryAfterMs: verdict.retryAfterMs } : {};
+      return this.#answer({ ok: false, refusal: problem(verdict.code, extra) });
+    }
+    const reading = this.#runner.knownCardFace();
+    if (!reading) return this.#answer({ ok: false, refusal: problem("match-number-b-wrong") });
+    try {
+      const face = await reading;
+      const photo = await jp2ToPng(face.photoJp2);
+      log("staff-card-face");
+      const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+      return {
+        ok: true,
+        session: this.#view,
+        cardFace: { photoPng: b64(photo), nameImagePng: b64(face.nameImagePng), addressImagePng: b64(face.addressImagePng), birthDate: face.birthDate, sex: face.sex, expiresOn: face.expiresOn },
+      };
+    } catch {
+      return this.#answer({ ok: false, refusal: problem(this.sessionId === sessionId ? "read-error" : "card-removed") });
+    }
   }
 
   /** The patient's answer on the consent screens; then the session is completed at the server. */

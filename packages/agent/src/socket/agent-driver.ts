@@ -214,6 +214,11 @@ export class AgentDriver {
     return this.#send("staff:visual", { sessionId: this.#sessionId(reader), staffPin });
   }
 
+  /** The 券面 for staff (in the ack's cardFace). */
+  cardFace(staffPin: string, reader?: string): Promise<CommandAck> {
+    return this.#send("staff:card-face", { sessionId: this.#sessionId(reader), staffPin });
+  }
+
   matchNumberB(staffPin: string, matchNumberB: string, reader?: string): Promise<CommandAck> {
     return this.#send("staff:match-number-b", { sessionId: this.#sessionId(reader), staffPin, matchNumberB });
   }

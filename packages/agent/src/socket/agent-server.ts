@@ -233,6 +233,12 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     handle(socket, "session:retry", (p) => withSession(p.sessionId, (s) => s.retry()));
     handle(socket, "staff:visual", (p) => withSession(p.sessionId, (s) => s.staffVisual(p.staffPin)));
     handle(socket, "staff:match-number-b", (p) => withSession(p.sessionId, (s) => s.staffMatchNumberB(p.staffPin, p.matchNumberB)));
+    handle(socket, "staff:card-face", async (p) => {
+      const s = session(p.sessionId);
+      if (!s) return refuse("unknown-session");
+      const r = await s.staffCardFace(p.staffPin);
+      return "cardFace" in r ? { ok: true, session: r.session, cardFace: r.cardFace } : toAck(r);
+    });
     handle(socket, "agent:sync", () => ({ ok: true, snapshot: snapshot() }));
     handle(socket, "dev:insert-card", async (p) => {
       if (!options.devCards) return refuse("dev-disabled");

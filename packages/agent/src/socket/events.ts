@@ -13,6 +13,7 @@
  *   agent:error      a refusal with no ack   session:cancel | session:retry {sessionId}
  *                                           staff:visual          {sessionId, staffPin}
  *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
+ *                                           staff:card-face       {sessionId, staffPin} → the 券面 in the ack only
  *                                           agent:sync            {} → the snapshot in the ack
  *                                           dev:insert-card       {card, reader?}  (agent started with dev commands)
  *                                           dev:remove-card       {reader?}
@@ -31,7 +32,7 @@
  */
 import { CARD_PIN_DIGITS, CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { z } from "zod";
-import type { ReaderInfo, SessionError, SessionErrorCode, SessionView, TransportNotice, TransportStatus } from "../session/session-view.js";
+import type { ReaderInfo, StaffCardFaceView, SessionError, SessionErrorCode, SessionView, TransportNotice, TransportStatus } from "../session/session-view.js";
 
 export type * from "../session/session-view.js";
 export { CHOOSING_PHASES, CONSENT_ITEMS, ENDED_PHASES, INTERACTIVE_PHASES, SESSION_PHASES, VERIFICATION_METHODS } from "../session/session-view.js";
@@ -80,6 +81,8 @@ const ConsentItems = z.strictObject({
 export const ConsentPayload = z.strictObject({ sessionId: SessionId, comprehensive: z.boolean().optional(), items: ConsentItems.optional() });
 export const SessionRefPayload = z.strictObject({ sessionId: SessionId });
 export const StaffVisualPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
+/** The 券面 for the staff's 目視 panel, answered in the ack only (StaffCardFaceView). */
+export const StaffCardFacePayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
 export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin, matchNumberB: z.string().regex(/^\d{14}$/, "14 digits") });
 export const SyncPayload = z.strictObject({});
 export const DevInsertCardPayload = z.strictObject({ card: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a fixture card id"), reader: ReaderName.optional() });
@@ -93,6 +96,7 @@ export type FaceFramePayload = z.infer<typeof FaceFramePayload>;
 export type ConsentPayload = z.infer<typeof ConsentPayload>;
 export type SessionRefPayload = z.infer<typeof SessionRefPayload>;
 export type StaffVisualPayload = z.infer<typeof StaffVisualPayload>;
+export type StaffCardFacePayload = z.infer<typeof StaffCardFacePayload>;
 export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
 export type SyncPayload = z.infer<typeof SyncPayload>;
 export type DevInsertCardPayload = z.infer<typeof DevInsertCardPayload>;
@@ -109,6 +113,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "session:retry": SessionRefPayload,
   "staff:visual": StaffVisualPayload,
   "staff:match-number-b": StaffMatchNumberBPayload,
+  "staff:card-face": StaffCardFacePayload,
   "agent:sync": SyncPayload,
   "dev:insert-card": DevInsertCardPayload,
   "dev:remove-card": DevRemoveCardPayload,
@@ -148,7 +153,7 @@ export interface CommandError extends SessionError {
  * face mismatch, a server refusal) is in `session`. `ok: false`: refused, nothing changed.
  */
 export type CommandAck =
-  | { readonly ok: true; readonly session?: SessionView; readonly snapshot?: AgentSnapshot }
+  | { readonly ok: true; readonly session?: SessionView; readonly snapshot?: AgentSnapshot; readonly cardFace?: StaffCardFaceView }
   | { readonly ok: false; readonly error: CommandError; readonly session?: SessionView };
 
 export type Ack = (answer: CommandAck) => void;
@@ -180,6 +185,7 @@ export interface ClientToServerEvents {
   "session:retry": (payload: SessionRefPayload, ack: Ack) => void;
   "staff:visual": (payload: StaffVisualPayload, ack: Ack) => void;
   "staff:match-number-b": (payload: StaffMatchNumberBPayload, ack: Ack) => void;
+  "staff:card-face": (payload: StaffCardFacePayload, ack: Ack) => void;
   "agent:sync": (payload: SyncPayload, ack: Ack) => void;
   "dev:insert-card": (payload: DevInsertCardPayload, ack: Ack) => void;
   "dev:remove-card": (payload: DevRemoveCardPayload, ack: Ack) => void;

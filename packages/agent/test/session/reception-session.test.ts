@@ -264,6 +264,15 @@ describe("目視 (visual check by staff)", () => {
     // Staff see how many wrong tries are left before the lock (the default allows 5).
     expect(wrong).toMatchObject({ ok: false, error: { code: "staff-pin-wrong", params: { triesLeft: 4 } } });
     expect(h.view().phase).toBe("visual");
+    // The 券面 for the staff's panel: read with the card's 照合番号B, answered to the asker only, never in a view.
+    const shown = await h.session().staffCardFace(STAFF_PIN);
+    expect(shown.ok && "cardFace" in shown).toBe(true);
+    if (shown.ok && "cardFace" in shown) {
+      expect(Buffer.from(shown.cardFace.photoPng, "base64").subarray(1, 4).toString()).toBe("PNG");
+      expect(shown.cardFace.birthDate).toMatch(/^\d{8}$/);
+      expect(JSON.stringify(h.view())).not.toContain(shown.cardFace.photoPng.slice(0, 40));
+    }
+    expect(await h.session().staffCardFace("999999")).toMatchObject({ ok: false, error: { code: "staff-pin-wrong" } });
     expect((await h.session().staffVisual(STAFF_PIN)).ok).toBe(true);
     const consent = await h.waitFor("consent");
     expect(consent.result).toMatchObject({ usable: true, method: "visual" });

@@ -31,6 +31,10 @@ export class CardAdapter {
   readonly #lookupCard: ((certificateDer: Uint8Array) => KnownCard | undefined) | undefined;
   #client: MyNumberCardClient | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The card as the agent knows it (its 照合番号B), when it does. */
+  #known: KnownCard | undefined;
+  /** The card face, read once per card (face verification and the staff's 目視 panel share it). */
+  #cardFace: { readonly generation: number; readonly face: Promise<CardFace> } | undefined;
 
   constructor(openCard: OpenCard, isCurrent: IsCurrent, lookupCard?: (certificateDer: Uint8Array) => KnownCard | undefined) {
     this.#openCard = openCard;
@@ -42,6 +46,8 @@ export class CardAdapter {
   async read(generation: number): Promise<OutcomeInput | undefined> {
     this.#client = this.#openCard();
     this.#queue = Promise.resolve();
+    this.#known = undefined;
+    this.#cardFace = undefined;
     try {
       const read = await this.#run(generation, async (client) => {
         await client.identify();
@@ -57,7 +63,8 @@ export class CardAdapter {
         }
         return { certificateDer, certificateValidTo: new Date(certificate.validTo).toISOString().slice(0, 10), fixture, pinStatus };
       });
-      return { type: "card-read", generation, ...read, known: this.#lookupCard?.(read.certificateDer) };
+      this.#known = this.#lookupCard?.(read.certificateDer);
+      return { type: "card-read", generation, ...read, known: this.#known };
     } catch (e) {
       if (e instanceof SessionEnded) return undefined;
       if (isCardGone(e)) return { type: "card-gone", generation };
@@ -81,9 +88,25 @@ export class CardAdapter {
     }
   }
 
-  /** The card face (券面AP) with 照合番号B. Throws as the client does. */
+  /** The card face (券面AP) with 照合番号B. Throws as the client does. Read once per card and 照合番号B. */
   readCardFace(generation: number, matchNumberB: string): Promise<CardFace> {
-    return this.#run(generation, (client) => client.readCardFace(matchNumberB));
+    const cached = this.#cardFace;
+    if (cached && cached.generation === generation && this.#known?.matchNumberB === matchNumberB) return cached.face;
+    const face = this.#run(generation, (client) => client.readCardFace(matchNumberB));
+    if (this.#known?.matchNumberB === matchNumberB) this.#cardFace = { generation, face };
+    face.catch(() => {
+      if (this.#cardFace?.face === face) this.#cardFace = undefined;
+    });
+    return face;
+  }
+
+  /**
+   * The card face for the staff's 目視 panel, read with the 照合番号B the agent knows for this card, as a
+   * 顔認証付きカードリーダー does; undefined when it knows none (a real card: staff type 照合番号B first).
+   */
+  knownCardFace(generation: number): Promise<CardFace> | undefined {
+    const known = this.#known;
+    return known ? this.readCardFace(generation, known.matchNumberB) : undefined;
   }
 
   /** The SHA-256 DigestInfo of `data`, signed with the user-auth key (the PIN was verified before). Throws. */
