@@ -12,4 +12,6 @@ export * from "./transport.js";
 export * from "./lines.js";
 export * from "./kiosk.js";
 export * from "./reception.js";
+export * from "./reception-history.js";
 export * from "./trainer.js";
+export * from "./classroom.js";

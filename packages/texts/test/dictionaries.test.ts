@@ -24,6 +24,8 @@ describe("dictionaries", () => {
       KIOSK: { ...texts.KIOSK, consentItems: undefined },
       RECEPTION: texts.RECEPTION,
       TRAINER: texts.TRAINER,
+      CLASSROOM: texts.CLASSROOM,
+      RECEPTION_HISTORY: texts.RECEPTION_HISTORY,
       GUIDED_DEMO: texts.GUIDED_DEMO,
       TRAINER_NOTES: texts.TRAINER_NOTES,
       PHASE_NAMES: texts.PHASE_NAMES,

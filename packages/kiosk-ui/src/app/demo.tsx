@@ -4,7 +4,7 @@
  * the trainer drives the reader and the server with the rest of the console.
  */
 import { useEffect, useState } from "preact/hooks";
-import { GUIDED_DEMO as W } from "@onshi-sim/texts";
+import { CLASSROOM as C, GUIDED_DEMO as W, type Lang } from "@onshi-sim/texts";
 
 interface Text {
   readonly ja: string;
@@ -26,7 +26,7 @@ interface DemoScenario {
   readonly steps: readonly DemoStep[];
 }
 
-export function GuidedDemo() {
+export function GuidedDemo({ lang = "ja" }: { lang?: Lang }) {
   const [scenarios, setScenarios] = useState<DemoScenario[]>([]);
   const [error, setError] = useState("");
   const [name, setName] = useState("");
@@ -39,7 +39,7 @@ export function GuidedDemo() {
         if (!r.ok || !body.scenarios) throw new Error(body.error?.message ?? `HTTP ${r.status}`);
         setScenarios(body.scenarios);
       })
-      .catch((e: unknown) => setError(W.cannotLoad((e as Error).message).ja));
+      .catch((e: unknown) => setError((e as Error).message));
   }, []);
 
   const scenario = scenarios.find((s) => s.name === name);
@@ -47,10 +47,10 @@ export function GuidedDemo() {
 
   return (
     <div class="panel" data-panel="guided-demo">
-      <h2>{W.title.ja}</h2>
-      {error && <p class="note">{error}</p>}
+      <h2>{W.title[lang]}</h2>
+      {error && <p class="note">{W.cannotLoad(error)[lang]}</p>}
       <label>
-        {W.scenario.ja}
+        {W.scenario[lang]}
         <select
           name="demoScenario"
           value={name}
@@ -59,10 +59,10 @@ export function GuidedDemo() {
             setIndex(0);
           }}
         >
-          <option value="">{W.choose.ja}</option>
+          <option value="">{W.choose[lang]}</option>
           {scenarios.map((s) => (
             <option value={s.name} key={s.name}>
-              {s.name} — {s.title.ja}
+              {s.name} — {s.title[lang]}
             </option>
           ))}
         </select>
@@ -70,22 +70,19 @@ export function GuidedDemo() {
       {scenario && step && (
         <div data-demo-scenario={scenario.name}>
           <p>
-            <strong>{scenario.title.ja}</strong> <span lang="en">({scenario.title.en})</span>
-            {scenario.date && <span class="note">{W.date(scenario.date).ja}</span>}
+            <strong>{scenario.title[lang]}</strong>
+            {scenario.date && <span class="note">{W.date(scenario.date)[lang]}</span>}
           </p>
-          <p class="note">{scenario.summary.ja}</p>
-          <p class="note" lang="en">
-            {scenario.summary.en}
-          </p>
+          <p class="note">{scenario.summary[lang]}</p>
           <div class="row">
             <button type="button" data-action="demo-prev" disabled={index === 0} onClick={() => setIndex((i) => Math.max(0, i - 1))}>
-              {W.prev.ja}
+              {W.prev[lang]}
             </button>
             <span data-demo-position>
               {index + 1} / {scenario.steps.length}
             </span>
             <button type="button" class="primary" data-action="demo-next" disabled={index >= scenario.steps.length - 1} onClick={() => setIndex((i) => Math.min(scenario.steps.length - 1, i + 1))}>
-              {W.next.ja}
+              {W.next[lang]}
             </button>
           </div>
           <div data-demo-step={index}>
@@ -94,15 +91,14 @@ export function GuidedDemo() {
               {step.card && ` ${step.card}`}
               {step.method && ` ${step.method}`}
             </p>
-            <p data-demo-narration>{step.narration.ja}</p>
-            <p lang="en">{step.narration.en}</p>
+            <p data-demo-narration>{step.narration[lang]}</p>
             {step.rule && (
               <div class="note" data-demo-rule>
                 <p>
-                  ルール: {step.rule.ja} <span lang="en">({step.rule.en})</span>
+                  {C.rule[lang]}: {step.rule[lang]}
                 </p>
                 <p>
-                  出典: {step.rule.source.document}
+                  {C.source[lang]}: {step.rule.source.document}
                   {step.rule.source.section && ` ${step.rule.source.section}`}
                   {step.rule.source.quote && ` 「${step.rule.source.quote}」`}
                 </p>

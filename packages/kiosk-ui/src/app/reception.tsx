@@ -24,7 +24,12 @@ import {
   RECEPTION as W,
   SEX_LABELS,
   validityLabel,
+  formatCompactDate,
+  formatCompactTimestamp,
+  RECEPTION_HISTORY as H,
 } from "@onshi-sim/texts";
+import { downloadCsv, historyCsv, HistoryFilter, matches, todaysHistory, type OutcomeFilter } from "./staff/reception-history.js";
+import { VisualSwitch } from "./staff/visual-check.js";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 
 /** 1 → 資格有効, 2/3 → 資格無効, 4 → 資格情報なし, 5 → 複数該当. */
@@ -90,7 +95,7 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
             {i.disqualificationDate && (
               <tr>
                 <th>{W.disqualificationDate.ja}</th>
-                <td>{i.disqualificationDate}</td>
+                <td>{formatCompactDate(i.disqualificationDate)}</td>
               </tr>
             )}
           </>
@@ -102,7 +107,7 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
               ? "—"
               : result.consents.map((c) => (
                   <span key={c.item} style="margin-right:10px">
-                    {CONSENT_ITEM_SHORT[c.item].ja}: {(c.consented ? W.consented : W.declined).ja}（{c.consTime}）
+                    {CONSENT_ITEM_SHORT[c.item].ja}: {(c.consented ? W.consented : W.declined).ja}（<time data-cons-time={c.consTime}>{formatCompactTimestamp(c.consTime)}</time>）
                   </span>
                 ))}
           </td>
@@ -130,12 +135,14 @@ export const pageTitle = `${W.pageTitle.ja} — onshi-sim`;
 export function Reception({ agent, config }: { agent: AgentConnection; config: UiConfig }) {
   const [state, setState] = useState<AgentState>(agent.state);
   const [finished, setFinished] = useState<SessionView[]>([]);
+  const [filter, setFilter] = useState<{ text: string; outcome: OutcomeFilter }>({ text: "", outcome: "all" });
   useEffect(() => agent.subscribe(setState), [agent]);
   useEffect(
     () =>
       agent.onView((view) => {
         if (view.phase !== "done" && view.phase !== "error") return;
-        setFinished((list) => [view, ...list.filter((v) => v.sessionId !== view.sessionId)].slice(0, 50));
+        // The day's list (a busy clinic sees a few hundred a day); a later view of a session replaces its entry.
+        setFinished((list) => [view, ...list.filter((v) => v.sessionId !== view.sessionId)].slice(0, 1000));
       }),
     [agent],
   );
@@ -171,44 +178,34 @@ export function Reception({ agent, config }: { agent: AgentConnection; config: U
         </tbody>
       </table>
 
-      <h2>{W.results.ja}</h2>
-      {finished.length === 0 && <p class="note">{W.noneYet.ja}</p>}
-      {finished.map((v) => (
+      <h2>{H.title.ja}</h2>
+      {(() => {
+        const today = todaysHistory(finished, new Date());
+        const shown = today.filter((v) => matches(v, filter.text, filter.outcome));
+        return (
+          <>
+            <HistoryFilter
+              all={today.length}
+              shown={shown.length}
+              onChange={(text, outcome) => setFilter({ text, outcome })}
+              onExport={() => downloadCsv(historyCsv(shown, "ja"), `reception-${new Date().toISOString().slice(0, 10)}.csv`)}
+            />
+            {today.length === 0 && <p class="note">{W.noneYet.ja}</p>}
+            {today.length > 0 && shown.length === 0 && <p class="note">{H.noMatch.ja}</p>}
+            <div data-history>{shown.map((v) => (
         <div class="panel" key={v.sessionId} data-session={v.sessionId}>
           <div>
             {new Date(v.updatedAt).toLocaleTimeString("ja-JP")} ・ {v.reader} ・ {v.phase === "done" ? W.finished.ja : W.failed(v.error ? errorWords(v.error).title.ja : "").ja}
           </div>
           {v.result ? <ResultDetails result={v.result} /> : v.error && <p>{joinTexts([errorWords(v.error).what, ...errorWords(v.error).next]).ja}</p>}
         </div>
-      ))}
+      ))}</div>
+          </>
+        );
+      })()}
 
       <ManualLookup config={config} />
     </div>
-  );
-}
-
-function VisualSwitch({ view, agent }: { view: SessionView; agent: AgentConnection }) {
-  const [pin, setPin] = useState("");
-  const [message, setMessage] = useState<string | null>(null);
-  return (
-    <form
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const staffPin = pin;
-        setPin("");
-        const ack = await agent.send("staff:visual", { sessionId: view.sessionId, staffPin });
-        setMessage(ack.ok ? W.visualSent.ja : errorText(ack.error).ja);
-      }}
-    >
-      <label>
-        {W.staffPin.ja}
-        <input type="password" inputMode="numeric" autoComplete="off" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} name="staffPin" />
-      </label>
-      <button type="submit" class="primary">
-        {W.visualConfirmed.ja}
-      </button>
-      {message && <span class="note">{message}</span>}
-    </form>
   );
 }
 

@@ -4,13 +4,16 @@
  * the simulation date and the consent flow (TrainerSettings on the UI server), inject server faults and apply
  * scenarios (the server's admin API through the UI server), step through a scenario's narration (guided demo),
  * watch every step with a plain-language note of what the real system does, and read the result XML the レセコン
- * receives (the face folder).
+ * receives for the session on the reader now (the face folder), choose the face the kiosk camera sees, and read it
+ * all in Japanese or English (the switch at the top; kept in this browser's localStorage).
  */
 import { useEffect, useState } from "preact/hooks";
 import type { CommandAck, SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
-import { errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel } from "@onshi-sim/texts";
+import { CLASSROOM as C, errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel, type Lang, type LocalizedText } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { GuidedDemo } from "./demo.js";
+import { CameraFacePanel } from "./trainer/camera-face-panel.js";
+import { XmlPanel } from "./trainer/xml-panel.js";
 
 interface CardEntry {
   readonly id: string;
@@ -24,8 +27,35 @@ interface Settings {
 }
 interface TimelineEntry {
   readonly at: string;
+  /** Technical (reader, phase, codes): the same in both languages. */
   readonly text: string;
-  readonly note: string;
+  /** Said in the language chosen when shown. */
+  readonly words: readonly LocalizedText[];
+  readonly note: LocalizedText;
+}
+
+const LANG_KEY = "onshi-sim.trainer.lang";
+/** The console's language: ?lang=en|ja, else what this browser chose last, else Japanese. */
+export function initialLang(): Lang {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked === "ja" || asked === "en") return asked;
+  try {
+    return localStorage.getItem(LANG_KEY) === "en" ? "en" : "ja";
+  } catch {
+    return "ja";
+  }
+}
+
+export function LangSwitch({ lang, onChange }: { lang: Lang; onChange: (lang: Lang) => void }) {
+  return (
+    <div class="lang-switch" role="group" aria-label={C.language[lang]}>
+      {(["ja", "en"] as const).map((l) => (
+        <button type="button" key={l} data-lang={l} aria-pressed={lang === l} onClick={() => onChange(l)}>
+          {l === "ja" ? C.japanese[lang] : C.english[lang]}
+        </button>
+      ))}
+    </div>
+  );
 }
 
 const api = async (path: string, init?: RequestInit): Promise<{ ok: boolean; status: number; body: unknown }> => {
@@ -47,6 +77,16 @@ const remove = (path: string) => api(path, { method: "DELETE", headers: { "conte
 export const pageTitle = `${W.pageTitle.ja} — onshi-sim`;
 
 export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = (l: Lang) => {
+    setLangState(l);
+    document.documentElement.lang = l;
+    try {
+      localStorage.setItem(LANG_KEY, l);
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+  };
   const [state, setState] = useState<AgentState>(agent.state);
   const [cards, setCards] = useState<CardEntry[]>([]);
   const [card, setCard] = useState("yamada-taro");
@@ -54,7 +94,6 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
   const [dateInput, setDateInput] = useState("");
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [message, setMessage] = useState("");
-  const [xml, setXml] = useState<string | null>(null);
   const [scenarios, setScenarios] = useState<string[]>([]);
   const [faults, setFaults] = useState<unknown[]>([]);
 
@@ -66,13 +105,11 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
       const key = `${v.sessionId}:${v.phase}:${v.busy}:${v.error?.code ?? ""}:${v.face?.attempts ?? ""}`;
       if (key === lastKey) return;
       lastKey = key;
-      const extra = [v.busy ? W.working.ja : "", v.error ? `${v.error.code}${v.error.serverCode ? ` (${v.error.serverCode})` : ""}: ${errorText(v.error).ja}` : "", v.result ? validityLabel(v.result.validity).ja : ""]
-        .filter(Boolean)
-        .join(" ・ ");
-      add({ at: v.updatedAt, text: `${v.reader}: ${v.phase}${extra ? ` — ${extra}` : ""}`, note: TRAINER_NOTES[v.phase].ja });
-      if (v.phase === "done") void loadXml();
+      const codes = v.error ? ` — ${v.error.code}${v.error.serverCode ? ` (${v.error.serverCode})` : ""}` : "";
+      const words = [v.busy ? W.working : null, v.error ? errorText(v.error) : null, v.result ? validityLabel(v.result.validity) : null].filter((x): x is LocalizedText => x !== null);
+      add({ at: v.updatedAt, text: `${v.reader}: ${v.phase}${codes}`, words, note: TRAINER_NOTES[v.phase] });
     });
-    const offNotice = agent.onNotice((n: TransportNotice) => add({ at: n.at, text: `${n.transport}: ${n.kind}`, note: noticeText(n).ja }));
+    const offNotice = agent.onNotice((n: TransportNotice) => add({ at: n.at, text: `${n.transport}: ${n.kind}`, words: [], note: noticeText(n) }));
     return () => {
       offView();
       offNotice();
@@ -89,22 +126,19 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
     const r = await api("/api/admin/faults");
     if (r.ok) setFaults((r.body as { faults: unknown[] }).faults);
   };
-  const loadXml = async () => {
-    // The server writes the face file right after completion.
-    await new Promise((r) => setTimeout(r, 150));
-    const r = await api("/ui/face-results/latest");
-    setXml(r.ok ? String(r.body) : null);
-  };
   // dev:insert-card fills memory readers only (PC/SC readers get cards from `npm run card -- insert`).
   const reader = (state.readers.find((r) => r.transport === "memory") ?? state.readers[0])?.name;
   const readerBroken = reader !== undefined && state.sessions.get(reader)?.error?.code === "reader-broken";
-  const say = (ack: CommandAck, done: string) => setMessage(ack.ok ? done : errorText(ack.error).ja);
+  const say = (ack: CommandAck, done: LocalizedText) => setMessage(ack.ok ? done[lang] : errorText(ack.error)[lang]);
 
   return (
     <div class="staff" data-page="trainer">
-      <h1>
-        {W.pageTitle.ja} {state.connected ? "" : <span class="badge badge-bad">{W.agentNotConnected.ja}</span>}
-      </h1>
+      <div class="staff-head">
+        <h1>
+          {W.pageTitle[lang]} {state.connected ? "" : <span class="badge badge-bad">{W.agentNotConnected[lang]}</span>}
+        </h1>
+        <LangSwitch lang={lang} onChange={setLang} />
+      </div>
       {message && (
         <p class="panel" role="status" data-message>
           {message}
@@ -112,10 +146,10 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
       )}
       <div class="grid2">
         <div class="panel">
-          <h2>{W.card.ja}</h2>
+          <h2>{W.card[lang]}</h2>
           <div class="row">
             <label>
-              {W.fixtureCard.ja}
+              {W.fixtureCard[lang]}
               <select name="card" value={card} onChange={(e) => setCard((e.target as HTMLSelectElement).value)}>
                 {cards.map((c) => (
                   <option value={c.id} key={c.id}>
@@ -124,130 +158,131 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                 ))}
               </select>
             </label>
-            <button type="button" class="primary" data-action="insert" onClick={async () => say(await agent.send("dev:insert-card", { card, ...(reader ? { reader } : {}) }), W.inserted(card).ja)}>
-              {W.insert.ja}
+            <button type="button" class="primary" data-action="insert" onClick={async () => say(await agent.send("dev:insert-card", { card, ...(reader ? { reader } : {}) }), W.inserted(card))}>
+              {W.insert[lang]}
             </button>
-            <button type="button" data-action="remove" onClick={async () => say(await agent.send("dev:remove-card", reader ? { reader } : {}), W.removed.ja)}>
-              {W.remove.ja}
+            <button type="button" data-action="remove" onClick={async () => say(await agent.send("dev:remove-card", reader ? { reader } : {}), W.removed)}>
+              {W.remove[lang]}
             </button>
           </div>
           <div class="row">
-            <label>
+            <label class="switch">
               <input
                 type="checkbox"
+                role="switch"
                 name="readerBroken"
                 data-action="reader-broken"
                 checked={readerBroken}
                 disabled={!reader}
                 onChange={async (e) => {
                   const broken = (e.target as HTMLInputElement).checked;
-                  say(await agent.send("dev:reader-broken", { broken, ...(reader ? { reader } : {}) }), (broken ? W.readerBrokenOn : W.readerBrokenOff).ja);
+                  say(await agent.send("dev:reader-broken", { broken, ...(reader ? { reader } : {}) }), broken ? W.readerBrokenOn : W.readerBrokenOff);
                 }}
               />
-              {W.readerBroken.ja}
+              <span class="switch-track" aria-hidden="true" />
+              <span class="switch-label">{W.readerBroken[lang]}</span>
             </label>
           </div>
           <p class="note">{cards.find((c) => c.id === card)?.demonstrates}</p>
           <p class="note">
-            {W.readers.ja}: {state.readers.map((r) => `${r.name}${r.cardPresent ? W.cardPresent.ja : ""}`).join(", ") || "—"}
-            {state.snapshot && !state.snapshot.agent.devCommands && W.devCommandsOff.ja}
+            {W.readers[lang]}: {state.readers.map((r) => `${r.name}${r.cardPresent ? W.cardPresent[lang] : ""}`).join(", ") || "—"}
+            {state.snapshot && !state.snapshot.agent.devCommands && W.devCommandsOff[lang]}
           </p>
         </div>
         <div class="panel">
-          <h2>{W.dateAndFlow.ja}</h2>
+          <h2>{W.dateAndFlow[lang]}</h2>
           <form
             onSubmit={async (e) => {
               e.preventDefault();
               const r = await post("/ui/settings", { simulationDate: dateInput || null });
               if (r.ok) {
                 setSettings(r.body as Settings);
-                setMessage(W.dateSet((r.body as Settings).simulationDate ?? W.today.ja).ja);
+                setMessage(W.dateSet((r.body as Settings).simulationDate ?? W.today[lang])[lang]);
               } else setMessage(JSON.stringify(r.body));
             }}
           >
             <label>
-              {W.date.ja}
+              {W.date[lang]}
               <input type="date" name="simulationDate" value={dateInput} onInput={(e) => setDateInput((e.target as HTMLInputElement).value)} />
             </label>
             <button type="submit" class="primary" data-action="set-date">
-              {W.set.ja}
+              {W.set[lang]}
             </button>
             <button type="button" onClick={async () => setSettings((await post("/ui/settings", { simulationDate: null })).body as Settings)}>
-              {W.backToToday.ja}
+              {W.backToToday[lang]}
             </button>
           </form>
           <div class="row">
             <label>
-              {W.consentFlow.ja}
+              {W.consentFlow[lang]}
               <select
                 name="consentFlow"
                 value={settings.consentFlow ?? ""}
                 onChange={async (e) => setSettings((await post("/ui/settings", { consentFlow: (e.target as HTMLSelectElement).value || null })).body as Settings)}
               >
-                <option value="">{W.flowByDate.ja}</option>
-                <option value="since-2024-10-07">{W.flowSince.ja}</option>
-                <option value="before-2024-10-07">{W.flowBefore.ja}</option>
+                <option value="">{W.flowByDate[lang]}</option>
+                <option value="since-2024-10-07">{W.flowSince[lang]}</option>
+                <option value="before-2024-10-07">{W.flowBefore[lang]}</option>
               </select>
             </label>
           </div>
           <p data-current-date>
-            {W.current.ja}
-            {settings.simulationDate ?? W.today.ja} ・ {settings.consentFlow ?? W.flowByDate.ja}
+            {W.current[lang]}
+            {settings.simulationDate ?? W.today[lang]} ・ {settings.consentFlow ?? W.flowByDate[lang]}
           </p>
         </div>
         <div class="panel">
-          <h2>{W.faultsAndScenarios.ja}</h2>
+          <h2>{W.faultsAndScenarios[lang]}</h2>
           <div class="row">
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "maintenance" }), refreshFaults())}>
-              {W.faultMaintenance.ja}
+              {W.faultMaintenance[lang]}
             </button>
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "segment9", errorCode: "S902", count: 1 }), refreshFaults())}>
-              {W.faultSegment9.ja}
+              {W.faultSegment9[lang]}
             </button>
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "latency", delayMs: 3000 }), refreshFaults())}>
-              {W.faultLatency.ja}
+              {W.faultLatency[lang]}
             </button>
             <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "timeout", delayMs: 30000 }), refreshFaults())}>
-              {W.faultTimeout.ja}
+              {W.faultTimeout[lang]}
             </button>
             <button type="button" onClick={async () => (await remove("/api/admin/faults"), refreshFaults())}>
-              {W.faultsClear.ja}
+              {W.faultsClear[lang]}
             </button>
           </div>
           <p class="note">
-            {W.activeFaults.ja}
-            {faults.length === 0 ? W.none.ja : faults.map((f) => (f as { kind: string }).kind).join(", ")}
+            {W.activeFaults[lang]}
+            {faults.length === 0 ? W.none[lang] : faults.map((f) => (f as { kind: string }).kind).join(", ")}
           </p>
           <div class="row">
             {scenarios.map((s) => (
-              <button type="button" key={s} onClick={async () => setMessage((await post(`/api/admin/scenarios/${s}`, {})).ok ? W.scenarioApplied(s).ja : W.scenarioNotApplied(s).ja)}>
+              <button type="button" key={s} onClick={async () =>
+                  // On the simulation date: "left today" is the class's day, not the real one.
+                  setMessage((await post(`/api/admin/scenarios/${s}`, settings.simulationDate ? { simulationDate: settings.simulationDate } : {})).ok ? W.scenarioApplied(s)[lang] : W.scenarioNotApplied(s)[lang])
+                }>
                 {s}
               </button>
             ))}
-            <button type="button" onClick={async () => setMessage((await post("/api/admin/reseed", {})).ok ? W.reseeded.ja : W.failed.ja)}>
-              {W.reseed.ja}
+            <button type="button" onClick={async () => setMessage((await post("/api/admin/reseed", {})).ok ? W.reseeded[lang] : W.failed[lang])}>
+              {W.reseed[lang]}
             </button>
           </div>
         </div>
-        <div class="panel">
-          <h2>{W.resultXml.ja}</h2>
-          <button type="button" onClick={() => void loadXml()}>
-            {W.showLatest.ja}
-          </button>
-          {xml ? <pre class="xml" data-xml tabIndex={0} aria-label={W.resultXmlLabel.ja}>
-              {xml}
-            </pre> : <p class="note">{W.noneYet.ja}</p>}
-        </div>
+        <XmlPanel agent={agent} lang={lang} />
+        <CameraFacePanel lang={lang} say={setMessage} />
       </div>
-      <GuidedDemo />
+      <GuidedDemo lang={lang} />
       <div class="panel">
-        <h2>{W.timeline.ja}</h2>
-        <ol class="timeline" data-timeline tabIndex={0} aria-label={W.timeline.ja}>
+        <h2>{W.timeline[lang]}</h2>
+        <ol class="timeline" data-timeline tabIndex={0} aria-label={W.timeline[lang]}>
           {timeline.map((e, i) => (
             <li key={i}>
               <span class="time">{new Date(e.at).toLocaleTimeString("ja-JP")}</span>
-              <strong>{e.text}</strong>
-              <div class="note">{e.note}</div>
+              <strong>
+                {e.text}
+                {e.words.length > 0 && ` — ${e.words.map((w) => w[lang]).join(lang === "ja" ? " ・ " : " · ")}`}
+              </strong>
+              <div class="note">{e.note[lang]}</div>
             </li>
           ))}
         </ol>

@@ -7,7 +7,9 @@
  *   GET  /ui/scenarios                        fixtures/scenarios/*.json for the trainer's guided demo (title,
  *                                             summary, steps with their narration and rule citation)
  *   GET  /ui/settings, POST /ui/settings      trainer settings (simulation date, consent flow): TrainerSettings
- *   GET  /ui/face-results/latest              the newest OQSsiquc01res_face_*.xml (what the レセコン receives)
+ *   GET  /ui/face-results/latest[?since=ms]   the newest OQSsiquc01res_face_*.xml (what the レセコン receives);
+ *                                             with since: 404 unless it was written at or after that time
+ *   GET/POST /ui/camera-face…                 the face the kiosk's camera sees, chosen on /trainer (camera-face.ts)
  *   *    /api/*                               proxied to the qualification server (same origin for the page);
  *                                             /api/admin/* gets the admin token added here
  *
@@ -18,7 +20,8 @@
  *   - an Origin, when sent, must be this UI itself — else 403 UI-ORIGIN;
  * and every write (anything but GET/HEAD to /ui or /api) must be `Content-Type: application/json` — else 415
  * UI-MEDIA-TYPE, so no "simple" cross-origin request (text/plain, a form) gets through without a preflight,
- * which nothing here answers. Without an Origin (curl, scripts) the Host alone decides; Referer is not used.
+ * which nothing here answers — except one: POST /ui/camera-face also takes multipart/form-data (a photo upload), and
+ * only with an Origin that is this UI (a form from another site sends its own). Without an Origin (curl, scripts) the Host alone decides; Referer is not used.
  * Mount it with `http.createServer(ui.handler)` or as an express middleware (`app.use(ui.handler)`: it calls
  * `next()` for paths it does not serve, when given — after the Host and Origin checks).
  */
@@ -32,7 +35,9 @@ import { jsonMediaType } from "@onshi-sim/server";
 import { parseAuthority, ServedHosts } from "@onshi-sim/server";
 import { loadScenarios, type Scenario } from "@onshi-sim/scenarios";
 import { TrainerSettings } from "./trainer-settings.js";
+import { CameraFaceError, CameraFaceStore, MAX_CAMERA_FACE_BYTES, multipartImage } from "./camera-face.js";
 
+export { CameraFaceStore, MAX_CAMERA_FACE_BYTES } from "./camera-face.js";
 export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
 
 export const KIOSK_UI_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
@@ -64,11 +69,14 @@ export interface KioskUiOptions {
   readonly distDir?: string;
   /** Scenario files for /ui/scenarios. Default fixtures/scenarios. */
   readonly scenariosDir?: string;
+  /** The kiosk camera's face as chosen on /trainer; a new one otherwise. */
+  readonly cameraFace?: CameraFaceStore;
 }
 
 export interface KioskUi {
   readonly handler: (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
   readonly settings: TrainerSettings;
+  readonly cameraFace: CameraFaceStore;
   readonly distDir: string;
   /** Whether the built page is there (`npm run build -w kiosk-ui`). */
   readonly built: boolean;
@@ -90,6 +98,7 @@ const MAX_BODY = 256 * 1024;
 export function createKioskUi(options: KioskUiOptions): KioskUi {
   const distDir = options.distDir ?? KIOSK_UI_DIST;
   const settings = options.settings ?? new TrainerSettings();
+  const cameraFace = options.cameraFace ?? new CameraFaceStore();
   const served = new ServedHosts(options.allowedHosts);
   const agentUrlFor = (req: IncomingMessage): string => {
     if (typeof options.agentUrl === "string") return options.agentUrl;
@@ -144,7 +153,7 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
     res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/octet-stream", "cache-control": "no-store" }).end(out);
   }
 
-  async function latestFaceResult(res: ServerResponse): Promise<void> {
+  async function latestFaceResult(res: ServerResponse, since: number | undefined): Promise<void> {
     const folder = options.faceFolder;
     if (!folder) return json(res, 404, { error: { message: "no face folder configured" } });
     let names: string[];
@@ -156,6 +165,7 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
     if (names.length === 0) return json(res, 404, { error: { message: "no face result yet" } });
     const withTimes = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(folder, n))).mtimeMs })));
     withTimes.sort((a, b) => b.t - a.t || b.n.localeCompare(a.n));
+    if (since !== undefined && withTimes[0]!.t < since) return json(res, 404, { error: { message: "no face result since then yet" } });
     const name = withTimes[0]!.n;
     const xml = await readFile(join(folder, name));
     res.writeHead(200, { "content-type": "application/xml", "x-file-name": encodeURIComponent(name), "cache-control": "no-store" }).end(xml);
@@ -174,7 +184,9 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
         return json(res, 403, { error: { code: "UI-ORIGIN", message: "requests from another site's page are refused (Origin is not this kiosk UI)" } });
       }
       const writes = req.method !== "GET" && req.method !== "HEAD";
-      if (writes && (path.startsWith("/ui/") || path === "/api" || path.startsWith("/api/")) && jsonMediaType(req.headers["content-type"]) !== true) {
+      // A photo upload may be multipart, but only from this UI's own page (the Origin checked above).
+      const ownUpload = path === "/ui/camera-face" && origin !== undefined && /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
+      if (writes && !ownUpload && (path.startsWith("/ui/") || path === "/api" || path.startsWith("/api/")) && jsonMediaType(req.headers["content-type"]) !== true) {
         req.resume();
         return json(res, 415, { error: { code: "UI-MEDIA-TYPE", message: "writes need Content-Type: application/json (no form or text/plain requests)" } });
       }
@@ -204,7 +216,32 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
         }
         return json(res, 200, { scenarios });
       }
-      if (path === "/ui/face-results/latest") return latestFaceResult(res);
+      if (path === "/ui/face-results/latest") {
+        const since = Number(url.searchParams.get("since") ?? NaN);
+        return latestFaceResult(res, Number.isFinite(since) ? since : undefined);
+      }
+      if (path === "/ui/camera-faces") return json(res, 200, cameraFace.view());
+      if (path === "/ui/camera-face/image") {
+        const face = cameraFace.current;
+        if (!face) return json(res, 404, { error: { message: "the kiosk uses its real camera" } });
+        res.writeHead(200, { "content-type": face.type, "content-length": face.bytes.length, "cache-control": "no-store", "x-content-type-options": "nosniff" }).end(face.bytes);
+        return;
+      }
+      if (path === "/ui/camera-face" && req.method === "POST") {
+        try {
+          const type = req.headers["content-type"] ?? "";
+          const body = await readBody(req, MAX_CAMERA_FACE_BYTES * 2);
+          if (/^multipart\/form-data/i.test(type)) {
+            const { bytes, name } = multipartImage(body, type);
+            cameraFace.upload(bytes, name);
+          } else await cameraFace.chooseJson(JSON.parse(body.toString("utf8") || "{}"));
+          return json(res, 200, cameraFace.view());
+        } catch (e) {
+          if (e instanceof CameraFaceError) return json(res, e.status, { error: { code: e.code, message: e.message } });
+          if (e instanceof BodyTooLarge) return json(res, 413, { error: { code: "UI-TOO-LARGE", message: e.message } });
+          return json(res, 400, { error: { code: "UI-CAMERA-FACE", message: (e as Error).message } });
+        }
+      }
       if (path === "/api" || path.startsWith("/api/")) return proxy(req, res, url);
       if (req.method !== "GET" && req.method !== "HEAD") {
         if (next) return next();
@@ -226,17 +263,19 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
     });
   };
 
-  return { handler, settings, distDir, built: existsSync(join(distDir, "index.html")) };
+  return { handler, settings, cameraFace, distDir, built: existsSync(join(distDir, "index.html")) };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("request body too large"));
+      if (size > limit) {
+        reject(new BodyTooLarge("request body too large"));
         req.destroy();
       } else chunks.push(c);
     });

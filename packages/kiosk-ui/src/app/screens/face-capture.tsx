@@ -1,4 +1,8 @@
-/** 顔認証: the camera's frames go to the agent until it decides; the PIN (or 目視) stays offered beside it. */
+/**
+ * 顔認証: the camera's frames go to the agent until it decides; the PIN (or 目視) stays offered beside it. When the
+ * trainer chose the camera's face on /trainer (GET /ui/camera-face/image answers), that image is what the camera
+ * sees: shown in the camera's place and sent as the frames.
+ */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { SessionView } from "@onshi-sim/agent/protocol";
 import { KIOSK } from "@onshi-sim/texts";
@@ -9,6 +13,7 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
   const video = useRef<HTMLVideoElement>(null);
   const [cameraError, setCameraError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [still, setStill] = useState<string | null>(null);
   const viewRef = useRef(view);
   viewRef.current = view;
 
@@ -16,7 +21,35 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
     let stopped = false;
     let stream: MediaStream | undefined;
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let stillUrl: string | undefined;
+    /** Sends `frame()` until the agent decides (or the screen changes). */
+    const sendFrames = async (frame: () => Promise<Uint8Array | null>) => {
+      while (!stopped) {
+        const current = viewRef.current;
+        if (current.phase !== "face") break;
+        if (current.busy) {
+          await sleep(200);
+          continue;
+        }
+        const image = await frame();
+        if (!image || stopped) break;
+        setSending(true);
+        const ack = await agent.send("session:face-frame", { sessionId: current.sessionId, image });
+        setSending(false);
+        if (!ack.ok && ack.error.code !== "busy") break;
+        await sleep(900);
+      }
+    };
     (async () => {
+      const chosen = await fetch("/ui/camera-face/image", { cache: "no-store" }).catch(() => undefined);
+      if (chosen?.ok) {
+        const bytes = new Uint8Array(await chosen.arrayBuffer());
+        if (stopped) return;
+        stillUrl = URL.createObjectURL(new Blob([bytes], { type: chosen.headers.get("content-type") ?? "image/jpeg" }));
+        setStill(stillUrl);
+        await sleep(600); // as with the camera: the patient settles in the frame
+        return sendFrames(async () => bytes);
+      }
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, facingMode: "user" }, audio: false });
       } catch (e) {
@@ -30,27 +63,18 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
       await v.play().catch(() => {});
       await sleep(600); // let the patient settle in the frame
       const canvas = document.createElement("canvas");
-      while (!stopped) {
-        const current = viewRef.current;
-        if (current.phase !== "face") break;
-        if (current.busy || v.videoWidth === 0) {
-          await sleep(200);
-          continue;
-        }
+      await sendFrames(async () => {
+        while (v.videoWidth === 0 && !stopped) await sleep(200);
         canvas.width = v.videoWidth;
         canvas.height = v.videoHeight;
         canvas.getContext("2d")?.drawImage(v, 0, 0);
         const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, "image/jpeg", 0.85));
-        if (!blob || stopped) break;
-        setSending(true);
-        const ack = await agent.send("session:face-frame", { sessionId: current.sessionId, image: new Uint8Array(await blob.arrayBuffer()) });
-        setSending(false);
-        if (!ack.ok && ack.error.code !== "busy") break;
-        await sleep(900);
-      }
+        return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+      });
     })();
     return () => {
       stopped = true;
+      if (stillUrl) URL.revokeObjectURL(stillUrl);
       stream?.getTracks().forEach((tr) => tr.stop());
     };
   }, [view.sessionId]);
@@ -66,7 +90,7 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
       {view.error && view.error.code.startsWith("face-") && <Notice view={view} tx={tx} />}
       <div class="face-row">
         <div class="camera">
-          <video ref={video} muted playsInline autoPlay aria-label={tx(KIOSK.faceTitle)} />
+          {still ? <img src={still} alt={tx(KIOSK.faceTitle)} data-camera-face="chosen" /> : <video ref={video} muted playsInline autoPlay aria-label={tx(KIOSK.faceTitle)} />}
           <div class="camera-guide" aria-hidden="true" />
         </div>
         <div class="face-status">
