@@ -94,7 +94,7 @@ describe.skipIf(!run)("staff pages", () => {
     await row.locator('input[name="staffPin"]').fill(STAFF_PIN);
     await row.locator('[data-action="show-card-face"]').click();
     await row.locator("[data-card-face] img.card-face-photo").waitFor();
-    await expect.poll(() => row.locator("[data-card-face] img.card-face-photo").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => row.locator("[data-card-face] img.card-face-photo").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     await contains(row.locator('[data-field="card-birth"]'), "/");
     // The patient's screen never gets the card face.
     expect(await kiosk.locator("[data-card-face]").count()).toBe(0);

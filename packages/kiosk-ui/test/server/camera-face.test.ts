@@ -24,7 +24,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => http.close(() => resolve()));
 });
 
-const post = (body: BodyInit, headers: Record<string, string>) => fetch(`${base}/ui/camera-face`, { method: "POST", headers, body });
+const post = (body: string, headers: Record<string, string>) => fetch(`${base}/ui/camera-face`, { method: "POST", headers, body });
 const jpeg = readFileSync(join(FACES_DIR, "grace-hopper-camera.jpg"));
 
 describe("/ui/camera-face", () => {
