@@ -8,9 +8,10 @@ import { runStart } from "./start.js";
 export const USAGE = `onshi-sim — マイナ保険証 / オンライン資格確認 simulator
 
 usage:
-  onshi-sim start [--host H --allowed-host NAME…]
+  onshi-sim start [--no-pcsc] [--no-face] [--ui-port N …] [--host H --allowed-host NAME…]
                                                start the simulator (PC/SC check, reader watch); loopback unless
-                                               --host, and LAN names only with --allowed-host (README: Security)
+                                               --host, and LAN names only with --allowed-host (README: Security);
+                                               every option: onshi-sim start --help
   onshi-sim doctor                             is PC/SC ready? what to install
   onshi-sim card list                          fixture cards, their PINs and retry counters
   onshi-sim card insert <id> [--via vpcd|memory] [--slot N]
@@ -24,6 +25,12 @@ usage:
   onshi-sim drive --url URL [--token T]        drive an agent: JSON-line commands on stdin, events on stdout
   onshi-sim scenario list | run <name>… | run --all [--json] [--server URL]
                                                the scenario catalogue (fixtures/scenarios), run headless: pass/fail per step
+  onshi-sim scenario play <name>… | --all [--ui URL] [--auto]
+                                               play scenarios on the running system (npm start): the kiosk shows it
+  onshi-sim scenario handout <name>… | --all --out DIR [--lang ja|en]
+                                               handouts (HTML + PDF, A4) with screenshots of each step
+  onshi-sim camera --face <image> --out file.y4m
+                                               a face as a Y4M video for Chromium's fake camera
 `;
 
 export class UsageError extends Error {
@@ -48,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import("./agent.js")).runAgent(rest);
       case "drive":
         return await (await import("./drive.js")).runDrive(rest);
+      case "camera":
+        return await (await import("./camera.js")).runCamera(rest);
       case "scenario":
         return await (await import("./scenario.js")).runScenarioCli(rest);
       case undefined:

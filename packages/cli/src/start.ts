@@ -23,10 +23,44 @@ import { dataDir } from "@onshi-sim/card-sim";
 import { agentToken, launchAgent, type LaunchedAgent } from "./agent.js";
 import { startServerProcess, type ServerHandle } from "./server-process.js";
 
+export const START_USAGE = `onshi-sim start [options]          (npm start -- [options])
+  everything until Ctrl-C: the mock server, pcscd + vpcd, the reader agent and the kiosk UI (/, /reception,
+  /trainer, /present)
+
+  --ui-port N          the kiosk UI (default 8740, $ONSHI_SIM_UI_PORT)
+  --agent-port N       the reader agent's Socket.IO (default 8742, $ONSHI_SIM_AGENT_PORT)
+  --server-port N      the mock qualification server (default 8741, $ONSHI_SIM_SERVER_PORT)
+  --no-server          use a server already running on --server-port (do not start one)
+  --reseed             reload the server's seed (a damaged database is moved aside first)
+  --no-face            no face verification (no face models loaded: faster start, 顔認証 not offered)
+  --readers LIST       which readers the agent watches: pcsc,memory (default), memory (the trainer's memory
+                       reader only: pcscd's vpcd slots stay free for your own PC/SC program), pcsc
+                       ($ONSHI_SIM_READERS)
+  --no-pcsc            the same as --readers memory
+  --host H             listen address of the UI and the agent (default 127.0.0.1; README: Security)
+  --allowed-host NAME  a LAN name browsers use to reach this machine (repeatable; $ONSHI_SIM_ALLOWED_HOSTS)
+  --exit-when-ready    start everything, then stop (a smoke test)
+  -h, --help           this text
+`;
+
+type ReaderKind = "pcsc" | "memory";
+
+/** --readers / --no-pcsc / $ONSHI_SIM_READERS → the transports the agent watches. */
+export function readersOption(readers: string | undefined, noPcsc: boolean): ReaderKind[] {
+  if (noPcsc) return ["memory"];
+  const list = (readers ?? process.env.ONSHI_SIM_READERS ?? "pcsc,memory").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const r of list) if (r !== "pcsc" && r !== "memory") throw new TypeError(`option --readers: ${JSON.stringify(r)} is not pcsc or memory`);
+  if (list.length === 0) throw new TypeError("option --readers: name pcsc, memory or both");
+  return [...new Set(list as ReaderKind[])];
+}
+
 export async function runStart(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      help: { type: "boolean", short: "h", default: false },
+      readers: { type: "string" },
+      "no-pcsc": { type: "boolean", default: false },
       "exit-when-ready": { type: "boolean", default: false },
       "no-server": { type: "boolean", default: false },
       "no-face": { type: "boolean", default: false },
@@ -38,6 +72,11 @@ export async function runStart(argv: string[]): Promise<number> {
       "allowed-host": { type: "string", multiple: true, default: [] },
     },
   });
+  if (values.help) {
+    process.stdout.write(START_USAGE);
+    return 0;
+  }
+  const readers = readersOption(values.readers, values["no-pcsc"]);
   const host = values.host;
   const allowedHosts = [...allowedHostsFromEnv(), ...values["allowed-host"]];
   const serverUrl = `http://127.0.0.1:${values["server-port"]}`;
@@ -51,7 +90,9 @@ export async function runStart(argv: string[]): Promise<number> {
     say(`qualification server: ${server.url} (${server.startedByUs ? "started" : "already running"}; API docs ${server.url}/api/docs)`);
   }
 
+  // pcscd runs either way (vpcd cards for your own PC/SC program); the agent watches it only when asked to.
   const pcscd = await ensurePcscd();
+  if (!readers.includes("pcsc")) say("PC/SC: the agent does not watch PC/SC readers (--readers memory): the vpcd slots are yours");
   if (!pcscd.available) {
     say(`PC/SC: unavailable — ${pcscd.reason}. Memory readers and everything else still work; run \`onshi-sim doctor\`.`);
   } else {
@@ -69,7 +110,7 @@ export async function runStart(argv: string[]): Promise<number> {
   let ui: Server | undefined;
   try {
     launched = await launchAgent({
-      transports: pcscd.available ? ["pcsc", "memory"] : ["memory"],
+      transports: readers.filter((r) => r === "memory" || pcscd.available),
       serverUrl: server?.url ?? serverUrl,
       qualification: new TrainerQualificationPort({ baseUrl: server?.url ?? serverUrl, medicalInstitutionCode: facility }, settings),
       facility,
@@ -77,7 +118,8 @@ export async function runStart(argv: string[]): Promise<number> {
       host,
       allowedHosts,
       face: !values["no-face"],
-      dev: true,
+      // The trainer console's cards go into the memory reader.
+      dev: readers.includes("memory"),
       log: (line) => say(`[agent] ${line}`),
     });
     for (const line of launched.summary) say(`reader agent: ${line}`);
