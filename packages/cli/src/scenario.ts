@@ -28,6 +28,8 @@ exit code: 0 all passed, 1 a scenario failed, 2 bad usage
 
 export async function runScenarioCommand(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === "play") return (await import("./classroom/play-command.js")).runPlay(rest, out);
+  if (sub === "handout") return (await import("./classroom/handout-command.js")).runHandout(rest, out);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

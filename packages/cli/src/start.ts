@@ -19,8 +19,11 @@ import { dataFolderHolder, DataFolderInUseError } from "@onshi-sim/server";
 import { allowedHostsFromEnv, LOOPBACK_HOST_NAMES } from "@onshi-sim/server";
 import { DEFAULT_AGENT_PORT } from "@onshi-sim/agent/protocol";
 import { ensurePcscd } from "@onshi-sim/card-sim";
-import { dataDir } from "@onshi-sim/card-sim";
-import { agentToken, launchAgent, type LaunchedAgent } from "./agent.js";
+import { cardStateDir, dataDir, FileCardStateStore } from "@onshi-sim/card-sim";
+import { loadScenarios } from "@onshi-sim/scenarios";
+import { agentToken, configuredSecret, launchAgent, type LaunchedAgent } from "./agent.js";
+import { cardCounterReset, trainerLiveSettings } from "./classroom/live-system.js";
+import type { LivePlayer } from "./classroom/live-player.js";
 import { startServerProcess, type ServerHandle } from "./server-process.js";
 
 export const START_USAGE = `onshi-sim start [options]          (npm start -- [options])
@@ -103,11 +106,13 @@ export async function runStart(argv: string[]): Promise<number> {
   // The agent watches every PC/SC reader (real readers, vpcd) and one memory reader the trainer console fills.
   // The kiosk UI's server side lives in kiosk-ui (it shows what the agent and server own); loaded here
   // because start is the one command that runs everything.
-  const { createKioskUi, TrainerQualificationPort, TrainerSettings } = await import("@onshi-sim/kiosk-ui");
+  const { createKioskUi, CameraFaceStore, TrainerQualificationPort, TrainerSettings } = await import("@onshi-sim/kiosk-ui");
   const facility = process.env.ONSHI_SIM_FACILITY ?? "1311234567";
   const settings = new TrainerSettings();
   let launched: LaunchedAgent | undefined;
   let ui: Server | undefined;
+  let player: LivePlayer | undefined;
+  const cameraFace = new CameraFaceStore();
   try {
     launched = await launchAgent({
       transports: readers.filter((r) => r === "memory" || pcscd.available),
@@ -127,6 +132,23 @@ export async function runStart(argv: string[]): Promise<number> {
     const agentPort = launched.agent.port;
     // Where a page on this machine reaches the agent (a wildcard listen address is not one to connect to).
     const localAgentUrl = wildcard(host) ? `http://127.0.0.1:${agentPort}` : launched.agent.url;
+    // Scenarios played on this live system from /trainer, /present and `onshi-sim scenario play --ui`.
+    if (readers.includes("memory")) {
+      const { LivePlayer } = await import("./classroom/live-player.js");
+      player = new LivePlayer({
+        scenarios: loadScenarios(),
+        system: {
+          server: { url: server?.url ?? serverUrl, adminToken: serverAdminToken() ?? "" },
+          agent: { url: localAgentUrl, token: agentToken().value, faceVerification: launched.agent.snapshot().agent.faceVerification },
+          reader: launched.agent.manager.readers().find((r) => r.transport === "memory")?.name ?? "onshi-sim Memory Reader 00",
+          staffPin: configuredSecret("ONSHI_SIM_STAFF_PIN", "staff-pin", () => "").value,
+          facility,
+          settings: trainerLiveSettings(settings),
+        },
+        resetCard: cardCounterReset(new FileCardStateStore(cardStateDir())),
+        cameraFace,
+      });
+    }
     const kiosk = createKioskUi({
       // A page loaded through a LAN name or address finds the agent under that same name (both listen on --host).
       agentUrl: (pageHost) => (isLoopbackName(pageHost) ? localAgentUrl : `http://${pageHost}:${agentPort}`),
@@ -137,6 +159,8 @@ export async function runStart(argv: string[]): Promise<number> {
       facility,
       faceFolder: join(serverDataDir(), "oqs", "face"),
       settings,
+      cameraFace,
+      ...(player ? { player } : {}),
     });
     if (!kiosk.built) say("kiosk UI: not built — run npm run build -w kiosk-ui (npm start does it before starting)");
     ui = createHttpServer(kiosk.handler);
@@ -149,7 +173,7 @@ export async function runStart(argv: string[]): Promise<number> {
     if (!isLoopbackName(host) && host !== "::1") {
       say(`kiosk UI and agent listen on ${host}: open them by this machine's address${allowedHosts.length ? ` or ${allowedHosts.join(", ")}` : " (names need --allowed-host)"}`);
     }
-    say(`kiosk UI: ${uiUrl}/   reception: ${uiUrl}/reception   trainer: ${uiUrl}/trainer`);
+    say(`kiosk UI: ${uiUrl}/   reception: ${uiUrl}/reception   trainer: ${uiUrl}/trainer   presenter: ${uiUrl}/present`);
     say("onshi-sim ready (Ctrl-C to stop)");
     if (!values["exit-when-ready"]) {
       await new Promise<void>((resolve) => {
@@ -158,7 +182,11 @@ export async function runStart(argv: string[]): Promise<number> {
       });
     }
   } finally {
-    if (ui) await new Promise<void>((resolve) => ui!.close(() => resolve()));
+    await player?.close();
+    if (ui) {
+      ui.closeAllConnections(); // the pages' event streams stay open otherwise
+      await new Promise<void>((resolve) => ui!.close(() => resolve()));
+    }
     await launched?.close();
     await pcscd.stop();
     await server?.stop();

@@ -10,6 +10,7 @@
  *   GET  /ui/face-results/latest[?since=ms]   the newest OQSsiquc01res_face_*.xml (what the レセコン receives);
  *                                             with since: 404 unless it was written at or after that time
  *   GET/POST /ui/camera-face…                 the face the kiosk's camera sees, chosen on /trainer (camera-face.ts)
+ *   GET/POST /ui/play, GET /ui/play/events    playing a scenario on the live system (play-port.ts), when a player is given
  *   *    /api/*                               proxied to the qualification server (same origin for the page);
  *                                             /api/admin/* gets the admin token added here
  *
@@ -35,9 +36,11 @@ import { jsonMediaType } from "@onshi-sim/server";
 import { parseAuthority, ServedHosts } from "@onshi-sim/server";
 import { loadScenarios, type Scenario } from "@onshi-sim/scenarios";
 import { TrainerSettings } from "./trainer-settings.js";
+import { PlayCommand, PlayRefused, type PlayPort } from "./play-port.js";
 import { CameraFaceError, CameraFaceStore, MAX_CAMERA_FACE_BYTES, multipartImage } from "./camera-face.js";
 
 export { CameraFaceStore, MAX_CAMERA_FACE_BYTES } from "./camera-face.js";
+export { PlayCommand, PlayRefused, type PlayCue, type PlayPort, type PlayState, type PlayStep } from "./play-port.js";
 export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
 
 export const KIOSK_UI_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
@@ -71,6 +74,8 @@ export interface KioskUiOptions {
   readonly scenariosDir?: string;
   /** The kiosk camera's face as chosen on /trainer; a new one otherwise. */
   readonly cameraFace?: CameraFaceStore;
+  /** Plays scenarios on the live system (/ui/play); without one those routes answer 404. */
+  readonly player?: PlayPort;
 }
 
 export interface KioskUi {
@@ -92,7 +97,7 @@ const TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
 };
-const PAGES = new Set(["/", "/index.html", "/reception", "/trainer"]);
+const PAGES = new Set(["/", "/index.html", "/reception", "/trainer", "/present"]);
 const MAX_BODY = 256 * 1024;
 
 export function createKioskUi(options: KioskUiOptions): KioskUi {
@@ -219,6 +224,35 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
       if (path === "/ui/face-results/latest") {
         const since = Number(url.searchParams.get("since") ?? NaN);
         return latestFaceResult(res, Number.isFinite(since) ? since : undefined);
+      }
+      if (path === "/ui/play" || path === "/ui/play/events") {
+        const player = options.player;
+        if (!player) return json(res, 404, { error: { code: "UI-PLAY", message: "no scenario player here (onshi-sim start has one)" } });
+        if (path === "/ui/play/events") {
+          res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
+          const send = (state: unknown) => res.write(`data: ${JSON.stringify(state)}\n\n`);
+          send(player.state);
+          const off = player.onChange(send);
+          req.on("close", off);
+          return;
+        }
+        if (req.method === "POST") {
+          let command: PlayCommand;
+          try {
+            const parsed = PlayCommand.safeParse(JSON.parse((await readBody(req)).toString("utf8") || "{}"));
+            if (!parsed.success) return json(res, 400, { error: { code: "UI-PLAY", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } });
+            command = parsed.data;
+          } catch (e) {
+            return json(res, 400, { error: { code: "UI-PLAY", message: (e as Error).message } });
+          }
+          try {
+            return json(res, 200, await player.command(command));
+          } catch (e) {
+            if (e instanceof PlayRefused) return json(res, 409, { error: { code: "UI-PLAY", message: e.message } });
+            throw e;
+          }
+        }
+        return json(res, 200, player.state);
       }
       if (path === "/ui/camera-faces") return json(res, 200, cameraFace.view());
       if (path === "/ui/camera-face/image") {

@@ -14,6 +14,8 @@ export interface TrainerSettingsView {
   readonly simulationDate: string | null;
   /** null: the server decides from the date. */
   readonly consentFlow: ConsentFlowSetting | null;
+  /** The agent's timeout per server call (a scenario played on the live system may set it); null: the default. */
+  readonly requestTimeoutMs?: number | null;
 }
 
 export class TrainerSettings {
@@ -29,7 +31,7 @@ export class TrainerSettings {
   }
 
   /** Throws on a malformed value (the caller answers 400). */
-  update(patch: { simulationDate?: unknown; consentFlow?: unknown }): TrainerSettingsView {
+  update(patch: { simulationDate?: unknown; consentFlow?: unknown; requestTimeoutMs?: unknown }): TrainerSettingsView {
     let { simulationDate, consentFlow } = this.#view;
     if (patch.simulationDate !== undefined) {
       if (patch.simulationDate === null || patch.simulationDate === "") simulationDate = null;
@@ -41,7 +43,13 @@ export class TrainerSettings {
       else if (patch.consentFlow === "since-2024-10-07" || patch.consentFlow === "before-2024-10-07") consentFlow = patch.consentFlow;
       else throw new TypeError("consentFlow must be since-2024-10-07 or before-2024-10-07");
     }
-    this.#view = { simulationDate, consentFlow };
+    let requestTimeoutMs = this.#view.requestTimeoutMs ?? null;
+    if (patch.requestTimeoutMs !== undefined) {
+      if (patch.requestTimeoutMs === null) requestTimeoutMs = null;
+      else if (typeof patch.requestTimeoutMs === "number" && Number.isInteger(patch.requestTimeoutMs) && patch.requestTimeoutMs >= 100 && patch.requestTimeoutMs <= 60_000) requestTimeoutMs = patch.requestTimeoutMs;
+      else throw new TypeError("requestTimeoutMs must be 100–60000 ms or null");
+    }
+    this.#view = { simulationDate, consentFlow, ...(requestTimeoutMs !== null ? { requestTimeoutMs } : {}) };
     for (const l of this.#listeners) l(this.#view);
     return this.#view;
   }
@@ -64,7 +72,12 @@ export class TrainerQualificationPort implements QualificationPort {
 
   #client(): QualificationClient {
     const s = this.settings.view;
-    return new QualificationClient({ ...this.#base, ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}), ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}) });
+    return new QualificationClient({
+      ...this.#base,
+      ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}),
+      ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}),
+      ...(s.requestTimeoutMs ? { timeoutMs: s.requestTimeoutMs } : {}),
+    });
   }
 
   nonce: QualificationPort["nonce"] = () => this.#client().nonce();
