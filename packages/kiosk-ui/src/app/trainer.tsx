@@ -14,6 +14,7 @@ import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { GuidedDemo } from "./demo.js";
 import { CameraFacePanel } from "./trainer/camera-face-panel.js";
 import { XmlPanel } from "./trainer/xml-panel.js";
+import { PlayPanel } from "./trainer/play-panel.js";
 
 interface CardEntry {
   readonly id: string;
@@ -271,6 +272,7 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
         <XmlPanel agent={agent} lang={lang} />
         <CameraFacePanel lang={lang} say={setMessage} />
       </div>
+      <PlayPanel lang={lang} say={setMessage} />
       <GuidedDemo lang={lang} />
       <div class="panel">
         <h2>{W.timeline[lang]}</h2>

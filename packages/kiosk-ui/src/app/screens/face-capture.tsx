@@ -8,6 +8,7 @@ import type { SessionView } from "@onshi-sim/agent/protocol";
 import { KIOSK } from "@onshi-sim/texts";
 import type { AgentConnection } from "../agent-client.js";
 import { Notice, type Tx } from "./common.js";
+import { usePlay } from "../play-client.js";
 
 export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: AgentConnection; tx: Tx }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -16,8 +17,14 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
   const [still, setStill] = useState<string | null>(null);
   const viewRef = useRef(view);
   viewRef.current = view;
+  // A scenario played on /trainer presents the face itself (the step's image, through the agent): this screen
+  // shows that image in the camera's place and sends nothing of its own.
+  const play = usePlay();
+  const played = play?.running === true;
+  const cueAt = play?.cue?.kind === "face" ? play.cue.at : null;
 
   useEffect(() => {
+    if (played) return;
     let stopped = false;
     let stream: MediaStream | undefined;
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,7 +84,7 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
       if (stillUrl) URL.revokeObjectURL(stillUrl);
       stream?.getTracks().forEach((tr) => tr.stop());
     };
-  }, [view.sessionId]);
+  }, [view.sessionId, played]);
 
   const face = view.face;
   const status = cameraError ? tx(KIOSK.noCamera) : view.busy || sending ? tx(KIOSK.faceChecking) : face?.referenceReady ? tx(KIOSK.faceShooting) : tx(KIOSK.facePreparing);
@@ -90,7 +97,9 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
       {view.error && view.error.code.startsWith("face-") && <Notice view={view} tx={tx} />}
       <div class="face-row">
         <div class="camera">
-          {still ? <img src={still} alt={tx(KIOSK.faceTitle)} data-camera-face="chosen" /> : <video ref={video} muted playsInline autoPlay aria-label={tx(KIOSK.faceTitle)} />}
+          {played ? (
+            cueAt !== null ? <img src={`/ui/camera-face/image?at=${cueAt}`} alt={tx(KIOSK.faceTitle)} data-camera-face="played" /> : null
+          ) : still ? <img src={still} alt={tx(KIOSK.faceTitle)} data-camera-face="chosen" /> : <video ref={video} muted playsInline autoPlay aria-label={tx(KIOSK.faceTitle)} />}
           <div class="camera-guide" aria-hidden="true" />
         </div>
         <div class="face-status">

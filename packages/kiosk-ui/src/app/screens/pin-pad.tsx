@@ -4,12 +4,29 @@ import { CARD_PIN_DIGITS, type SessionView } from "@onshi-sim/agent/protocol";
 import { KIOSK } from "@onshi-sim/texts";
 import type { AgentConnection } from "../agent-client.js";
 import { Notice, type Tx } from "./common.js";
+import { usePlay } from "../play-client.js";
 
 const BOXES = Array.from({ length: CARD_PIN_DIGITS }, (_, i) => i);
 
 export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentConnection; tx: Tx }) {
   // The PIN lives here only until it is sent; it is never shown, logged or stored.
   const [digits, setDigits] = useState("");
+  // A scenario played on /trainer types the PIN for the class: the boxes fill one by one (the PIN itself goes
+  // from the player to the card through the agent, never to this page).
+  const play = usePlay();
+  const [cued, setCued] = useState(0);
+  const cue = play?.cue?.kind === "pin" ? play.cue : null;
+  useEffect(() => {
+    if (!cue) return setCued(0);
+    setCued(0);
+    let n = 0;
+    const timer = setInterval(() => {
+      n = Math.min(cue.digits, n + 1);
+      setCued(n);
+      if (n >= cue.digits) clearInterval(timer);
+    }, 350);
+    return () => clearInterval(timer);
+  }, [cue?.at]);
   const digitsRef = useRef("");
   const set = (d: string) => {
     digitsRef.current = d;
@@ -40,15 +57,16 @@ export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentCon
   });
   useEffect(() => () => set(""), []);
   const tries = view.pin?.triesLeft ?? null;
+  const shown = Math.max(digits.length, cued);
   return (
     <section class="screen" data-screen="pin">
       <h1>{tx(KIOSK.pinTitle)}</h1>
       {view.error?.code === "pin-wrong" && <Notice view={view} tx={tx} />}
       <div class="pin-row">
-        <div class="pin-boxes" role="img" aria-label={`${tx(KIOSK.pinDigitsLabel)}: ${digits.length} / ${CARD_PIN_DIGITS}`} data-digits={digits.length}>
+        <div class="pin-boxes" role="img" aria-label={`${tx(KIOSK.pinDigitsLabel)}: ${shown} / ${CARD_PIN_DIGITS}`} data-digits={shown} data-cued={cue ? "pin" : undefined}>
           {BOXES.map((i) => (
-            <span class={i < digits.length ? "pin-box filled" : "pin-box"} key={i}>
-              {i < digits.length ? "●" : ""}
+            <span class={i < shown ? "pin-box filled" : "pin-box"} key={i}>
+              {i < shown ? "●" : ""}
             </span>
           ))}
         </div>
@@ -71,7 +89,7 @@ export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentCon
         <button type="button" class="key" onClick={() => press("0")} disabled={view.busy}>
           0
         </button>
-        <button type="button" class="key key-ok" onClick={submit} disabled={view.busy || digits.length !== CARD_PIN_DIGITS}>
+        <button type="button" class={cue && cued >= cue.digits ? "key key-ok key-cued" : "key key-ok"} onClick={submit} disabled={view.busy || digits.length !== CARD_PIN_DIGITS}>
           {view.busy ? tx(KIOSK.busy) : tx(KIOSK.pinOk)}
         </button>
       </div>
