@@ -58,7 +58,7 @@ export function Kiosk({ agent, config }: { agent: AgentConnection; config: UiCon
   else body = <Screen view={view} agent={agent} tx={tx} />;
 
   return (
-    <div class="kiosk" lang={lang}>
+    <div class="kiosk" lang={lang} data-seq={view?.seq ?? 0}>
       <header class="kiosk-header">
         <span class="kiosk-title">{tx(KIOSK.title)}</span>
         <span class="header-actions">

@@ -1,4 +1,4 @@
-/** Entry: one page, routed by path — `/` the kiosk, `/reception` the receptionist, `/trainer` the trainer. */
+/** Entry: one page, routed by path — `/` the kiosk, `/reception` the receptionist, `/trainer` the trainer, `/present` the projector. */
 import { render } from "preact";
 import "./styles.css";
 import { AgentConnection, loadConfig } from "./agent-client.js";
@@ -18,6 +18,10 @@ async function start(): Promise<void> {
     const { Trainer, pageTitle } = await import("./trainer.js");
     document.title = pageTitle;
     render(<Trainer agent={new AgentConnection(config, "trainer")} config={config} />, root);
+  } else if (path === "/present") {
+    const { Present, pageTitle } = await import("./present.js");
+    document.title = pageTitle;
+    render(<Present />, root);
   } else {
     render(<Kiosk agent={new AgentConnection(config, "kiosk")} config={config} />, root);
   }

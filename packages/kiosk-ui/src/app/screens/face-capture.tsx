@@ -20,7 +20,8 @@ export function FaceCapture({ view, agent, tx }: { view: SessionView; agent: Age
   // A scenario played on /trainer presents the face itself (the step's image, through the agent): this screen
   // shows that image in the camera's place and sends nothing of its own.
   const play = usePlay();
-  const played = play?.running === true;
+  // A mirror of the kiosk (on /present) shows the session and sends nothing.
+  const played = play?.running === true || new URLSearchParams(location.search).has("mirror");
   const cueAt = play?.cue?.kind === "face" ? play.cue.at : null;
 
   useEffect(() => {
