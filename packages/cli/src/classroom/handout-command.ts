@@ -24,7 +24,7 @@ export const HANDOUT_USAGE = `onshi-sim scenario handout <name>… | --all --out
   (Chromium: /usr/bin/chromium or $CHROMIUM)
 `;
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.ONSHI_SIM_CHROMIUM ?? process.env.CHROMIUM ?? "/usr/bin/chromium";
 /** Two frames later the page has painted what it rendered (a string: this package has no DOM types). */
 const NEXT_FRAME = "new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))";
 /** Steps where the receptionist's screen tells the story too. */

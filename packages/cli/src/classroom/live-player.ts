@@ -5,7 +5,8 @@
  * runner's own interpreter (runner-bridge.ts), so the kiosk and /reception show each one as it happens, and each
  * step is judged ✓/✗ by the same expectations as `scenario run`.
  *
- * Controls: next (play the step shown), prev (set up again and replay up to the step before, then wait), pause /
+ * Controls: next (play the next step; the one played stays shown until then), prev (set up again and replay up to
+ * the step before the one shown, then wait), pause /
  * resume, auto-advance (next by itself after `stepGapMs`), stop. While a step plays, the kiosk gets a cue (the
  * PIN's digits filling in — never the PIN —, the camera's face, the consent buttons) and the player gives the
  * class `pinDigitMs` per digit to see it.
@@ -97,7 +98,8 @@ export class LivePlayer implements PlayPort {
       case "prev": {
         const s = this.#scenario();
         if (!s) throw new PlayRefused("nothing to go back in");
-        await this.#start(s, Math.max(0, this.#state.index - 1), false);
+        // Back one step: set up again, replay up to and including the step before, and wait there.
+        await this.#start(s, Math.max(0, this.#state.index), false);
         break;
       }
       case "pause":
@@ -150,7 +152,7 @@ export class LivePlayer implements PlayPort {
     this.#set({
       scenario: { name: scenario.name, title: scenario.title, summary: scenario.summary, date: scenario.setup?.date ?? null },
       steps,
-      index: fastUntil > 0 ? fastUntil : -1,
+      index: fastUntil - 1,
       running: true,
       paused: false,
       auto,
@@ -191,10 +193,10 @@ export class LivePlayer implements PlayPort {
           await flush();
           check();
           const fast = index < this.#fastUntil;
-          if (!fast) {
-            this.#set({ index, cue: null });
-            await this.#waitForGo(index, generation);
-          }
+          // The step played last stays on screen (narration, ✓/✗) until the trainer goes on.
+          if (!fast) await this.#waitForGo(index, generation);
+          check();
+          if (!fast) this.#set({ index, cue: null });
           check();
           this.#markStep(index, { status: "playing" });
           if (!fast) await this.#cue(step);

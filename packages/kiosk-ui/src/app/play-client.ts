@@ -1,5 +1,5 @@
 /**
- * The scenario player's state as pages follow it (GET /ui/play, then the /ui/play/events stream): /trainer's
+ * The scenario player's state as pages follow it (GET /ui/play, polled): /trainer's
  * controls, /present, and the kiosk's cues (the PIN's digits filling in, the camera's face). A UI without a player
  * answers 404 and nothing is followed.
  */
@@ -10,19 +10,26 @@ export type { PlayCommand, PlayState, PlayStep } from "../server/play-port.js";
 
 let shared: { state: PlayState | null; listeners: Set<(s: PlayState | null) => void>; started: boolean } = { state: null, listeners: new Set(), started: false };
 
+/**
+ * Polled, not streamed: a browser keeps at most six connections per host, and a classroom opens /trainer, /present
+ * (with its two mirrored pages) and the kiosk in one browser — held event streams would use them all up.
+ */
 function follow(): void {
   if (shared.started) return;
   shared.started = true;
-  void fetch("/ui/play", { cache: "no-store" }).then((r) => {
-    if (!r.ok) return;
-    const events = new EventSource("/ui/play/events");
-    events.onmessage = (e) => {
-      const state = JSON.parse(e.data as string) as PlayState;
-      if (shared.state && state.seq < shared.state.seq && state.scenario?.name === shared.state.scenario?.name) return;
-      shared.state = state;
-      for (const l of shared.listeners) l(state);
-    };
-  });
+  const poll = async (): Promise<void> => {
+    const r = await fetch("/ui/play", { cache: "no-store" }).catch(() => undefined);
+    if (r?.status === 404) return; // no player here: nothing to follow
+    if (r?.ok) {
+      const state = (await r.json()) as PlayState;
+      if (!shared.state || state.seq !== shared.state.seq) {
+        shared.state = state;
+        for (const l of shared.listeners) l(state);
+      }
+    }
+    setTimeout(() => void poll(), 300);
+  };
+  void poll();
 }
 
 /** The player's state, or null (no player, or not loaded yet). */
