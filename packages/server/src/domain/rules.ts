@@ -4,7 +4,7 @@
  */
 import { addDays, addMonths, endOfMonthAfter, type CompactDate } from "../time/jst.js";
 import type { NoticeCode, RefusalCode } from "./result-codes.js";
-import type { DocumentRecord, QualificationRecord } from "../store/qualification-store.js";
+import type { DocumentRecord, QualificationRecord } from "./records.js";
 
 export const RULE_DATES = {
   /** Since this day the kiosk offers 包括同意 and no 限度額 consent screen (provision by law). */

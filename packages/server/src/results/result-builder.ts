@@ -2,7 +2,7 @@
 import { interfaceInsurerNumber } from "../domain/insurer-number.js";
 import { RESULT_CODES, type FaultCode, type NoticeCode, type RefusalCode } from "../domain/result-codes.js";
 import { isPreschool, type QualificationValidity } from "../domain/rules.js";
-import type { PersonRecord, QualificationRecord } from "../store/qualification-store.js";
+import type { PersonRecord, QualificationRecord } from "../domain/records.js";
 import type { CompactDate, CompactTimestamp } from "../time/jst.js";
 import type { MessageBody, MessageHeader, ResultOfQualificationConfirmation, XmlMsg } from "./result-schema.js";
 
