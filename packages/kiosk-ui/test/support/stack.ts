@@ -2,7 +2,7 @@
  * The whole thing in one process for browser tests, screenshots and the bench: the mock qualification server on
  * a temp dir, a reader agent (memory reader, dev card insertion, face verification optional) whose lookups follow
  * TrainerSettings, the kiosk UI handler (built page + /ui + /api proxy) on its own port, and Debian's Chromium
- * through playwright-core with a fake camera fed a fixture face (REFERENCE.md §5).
+ * through playwright-core with a fake camera fed a fixture face (docs/domain.md §5).
  */
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,8 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { FACES_DIR, loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
 import { createServer, type OnshiServer } from "@onshi-sim/server";
 import { createAgent, type ReaderAgent } from "@onshi-sim/agent";
-import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "@onshi-sim/cli";
-import { loadReaderDevice } from "@onshi-sim/cli";
+import { fixtureCardFactory, knownFixtureCards, loadReaderDevice, memoryDevCards } from "@onshi-sim/agent";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
 import type { FaceVerifier } from "@onshi-sim/agent";
 import type { QualificationPort, ReceptionSessionOptions } from "@onshi-sim/agent";
