@@ -1,5 +1,5 @@
 /**
- * The date rules of REFERENCE §2 and §4, as pure functions of a simulation date (YYYYMMDD). Dates marked [I]
+ * The date rules of docs/domain.md §2 and §4, as pure functions of a simulation date (YYYYMMDD). Dates marked [I]
  * are this simulator's reading where the public record is silent.
  */
 import { addDays, addMonths, endOfMonthAfter, type CompactDate } from "../time/jst.js";

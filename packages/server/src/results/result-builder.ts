@@ -1,4 +1,4 @@
-/** Builds XmlMsg results (REFERENCE §3 shape) from lookup outcomes. */
+/** Builds XmlMsg results (docs/domain.md §3 shape) from lookup outcomes. */
 import { interfaceInsurerNumber } from "../domain/insurer-number.js";
 import { RESULT_CODES, type FaultCode, type NoticeCode, type RefusalCode } from "../domain/result-codes.js";
 import { isPreschool, type QualificationValidity } from "../domain/rules.js";
