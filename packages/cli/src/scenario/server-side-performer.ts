@@ -7,7 +7,7 @@ import { findCardFixture } from "@onshi-sim/jpki-testkit";
 import { CardChannel, MyNumberCardClient } from "@onshi-sim/card-client";
 import { fromLoadedCard, VirtualMyNumberCard, type CardStateStore } from "@onshi-sim/card-sim";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import { QualificationResponse, RegistrationResponse, type FaultCreateRequest, type InsuranceQualificationRequest, type PersonAction } from "@onshi-sim/server/protocol";
+import { createServerClient, ServerApiError, type InsuranceQualificationRequest, type ServerClient } from "@onshi-sim/server/protocol";
 import { StepFailure, type LookupAnswer, type RegistrationAnswer, type ScenarioAdmin, type ServerSidePerformer } from "./scenario-performer.js";
 
 export interface ServerSideOptions {
@@ -21,31 +21,29 @@ export interface ServerSideOptions {
 
 export class ServerSideSteps implements ServerSidePerformer {
   readonly admin: ScenarioAdmin;
+  readonly #server: ServerClient;
+
   constructor(readonly options: ServerSideOptions) {
-    const call = (method: "POST" | "DELETE", path: string, body?: unknown) => this.#admin(method, path, body).then(() => undefined);
+    const server = (this.#server = createServerClient({ baseUrl: options.serverUrl, adminToken: options.adminToken, timeoutMs: 10_000 }));
     this.admin = {
-      reseed: () => call("POST", "/api/admin/reseed"),
-      applyServerScenario: (name: string) => call("POST", `/api/admin/scenarios/${encodeURIComponent(name)}`),
-      personAction: (personId: string, action: PersonAction) => call("POST", `/api/admin/persons/${encodeURIComponent(personId)}/actions`, action),
-      addFault: (fault: FaultCreateRequest) => call("POST", "/api/admin/faults", fault),
-      clearFaults: () => call("DELETE", "/api/admin/faults"),
+      reseed: async () => void (await server.reseed()),
+      applyServerScenario: async (name) => void (await server.applyServerScenario({ params: { name } })),
+      personAction: async (personId, action) => void (await server.personAction({ params: { personId }, body: action })),
+      addFault: async (fault) => void (await server.addFault({ body: fault })),
+      clearFaults: async () => void (await server.clearFaults()),
     };
   }
 
   async lookup(request: InsuranceQualificationRequest, timeoutMs: number): Promise<LookupAnswer> {
-    const res = await fetch(new URL("/api/v1/qualifications/insurance", this.options.serverUrl), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const json: unknown = await res.json().catch(() => undefined);
-    const parsed = QualificationResponse.safeParse(json);
-    return { status: res.status, response: parsed.success ? parsed.data : undefined, errorCode: parsed.success ? null : errorCodeOf(json) };
+    try {
+      return { status: 200, response: await this.#server.lookupByInsurance({ body: request, timeoutMs }), errorCode: null };
+    } catch (e) {
+      return refusal(e);
+    }
   }
 
   async register(cardId: string, pin: string, simulationDate: string | undefined, timeoutMs: number): Promise<RegistrationAnswer> {
-    const { facility, fixtureCas, serverUrl } = this.options;
+    const { facility, fixtureCas } = this.options;
     const reader = "onshi-sim Registration Reader";
     const transport = new MemoryReaderTransport([reader]);
     await transport.start();
@@ -59,43 +57,38 @@ export class ServerSideSteps implements ServerSidePerformer {
       const certificate = await client.readUserAuthCertificate();
       const verified = await client.verify("userAuth", pin);
       if (!verified.ok) throw new StepFailure(`the card refused the PIN (${"triesLeft" in verified ? `${verified.triesLeft} tries left` : "locked"})`);
-      const post = async (path: string, body: unknown) => {
-        const res = await fetch(new URL(path, serverUrl), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-        return { status: res.status, json: (await res.json().catch(() => undefined)) as unknown };
-      };
-      const n = await post("/api/v1/nonces", { medicalInstitutionCode: facility });
-      const nonce = (n.json as { nonce?: string } | undefined)?.nonce;
-      if (!nonce) throw new StepFailure(`no nonce (HTTP ${n.status})`);
+      let nonce: string;
+      try {
+        ({ nonce } = await this.#server.nonce({ body: { medicalInstitutionCode: facility }, timeoutMs }));
+      } catch (e) {
+        throw new StepFailure(`no nonce (HTTP ${refusal(e).status})`);
+      }
       const signature = await client.signWithUserAuthKey(Buffer.from(nonce, "base64url"));
-      const r = await post("/api/v1/registrations", {
-        medicalInstitutionCode: facility,
-        nonce,
-        certificate: Buffer.from(certificate).toString("base64"),
-        signature: Buffer.from(signature).toString("base64"),
-        ...(simulationDate ? { simulationDate } : {}),
-      });
-      const ok = RegistrationResponse.safeParse(r.json);
-      return { status: r.status, registered: ok.success, errorCode: ok.success ? null : errorCodeOf(r.json) };
+      try {
+        await this.#server.register({
+          body: {
+            medicalInstitutionCode: facility,
+            nonce,
+            certificate: Buffer.from(certificate).toString("base64"),
+            signature: Buffer.from(signature).toString("base64"),
+            ...(simulationDate ? { simulationDate } : {}),
+          },
+          timeoutMs,
+        });
+        return { status: 200, registered: true, errorCode: null };
+      } catch (e) {
+        const { status, errorCode } = refusal(e);
+        return { status, registered: false, errorCode };
+      }
     } finally {
       await transport.close();
       card?.release(); // back in the patient's hand: the kiosk reader may take it next
     }
   }
-
-  async #admin(method: "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(new URL(path, this.options.serverUrl), {
-      method,
-      headers: { authorization: `Bearer ${this.options.adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const json: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new Error(`admin ${method} ${path} → HTTP ${res.status}${err ? ` ${err.code}: ${err.message}` : ""}`);
-    }
-    return json;
-  }
 }
 
-const errorCodeOf = (json: unknown): string | null => (json as { error?: { code?: string } } | undefined)?.error?.code ?? null;
+/** A call the server answered with an error (its status and result code); anything else (down, timeout) is thrown on. */
+function refusal(e: unknown): { status: number; response: undefined; errorCode: string | null } {
+  if (e instanceof ServerApiError && e.status !== undefined) return { status: e.status, response: undefined, errorCode: e.code ?? null };
+  throw e;
+}
