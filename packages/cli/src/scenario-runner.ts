@@ -23,8 +23,7 @@ import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "./fixture
 import { loadReaderDevice } from "./reader-device.js";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
 import type { FaceVerifier } from "@onshi-sim/agent";
-import { QualificationClient, type QualificationClientOptions } from "@onshi-sim/agent";
-import type { QualificationPort } from "@onshi-sim/agent";
+import { SwitchableQualification } from "@onshi-sim/agent";
 import { DEFAULT_MEMORY_READER, MemoryReaderTransport } from "@onshi-sim/reader-bindings";
 import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { needsFace, type Scenario } from "@onshi-sim/scenarios";
@@ -54,22 +53,6 @@ export interface ScenarioRunnerOptions {
    * through the real PC/SC stack; needs pcscd + vsmartcard-vpcd, and nothing else plugged into that slot).
    */
   readonly reader?: { readonly kind: "memory" } | { readonly kind: "vpcd"; readonly slot: number };
-}
-
-/** The agent's server client, reconfigured per scenario (simulation date, consent flow, timeout). */
-class SwitchableQualification implements QualificationPort {
-  #client: QualificationClient;
-  constructor(readonly base: QualificationClientOptions) {
-    this.#client = new QualificationClient(base);
-  }
-  configure(options: Partial<QualificationClientOptions>): void {
-    this.#client = new QualificationClient({ ...this.base, ...options });
-  }
-  nonce: QualificationPort["nonce"] = () => this.#client.nonce();
-  confirmWithSignature: QualificationPort["confirmWithSignature"] = (...a) => this.#client.confirmWithSignature(...a);
-  confirmWithDevice: QualificationPort["confirmWithDevice"] = (...a) => this.#client.confirmWithDevice(...a);
-  consent: QualificationPort["consent"] = (...a) => this.#client.consent(...a);
-  complete: QualificationPort["complete"] = (...a) => this.#client.complete(...a);
 }
 
 export class ScenarioRunner {

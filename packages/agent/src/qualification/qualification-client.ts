@@ -43,6 +43,8 @@ export interface QualificationClientOptions {
   /** Optional trainer settings passed through to every card lookup. */
   readonly simulationDate?: string;
   readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
+  /** Default the global fetch (tests record calls with their own). */
+  readonly fetch?: typeof globalThis.fetch;
 }
 
 /** The reader device (特定機関認証 stand-in) that attests face and 目視 confirmations. */
@@ -61,7 +63,7 @@ export class QualificationClient {
 
   constructor(options: QualificationClientOptions) {
     this.#options = options;
-    this.#server = createServerClient({ baseUrl: options.baseUrl });
+    this.#server = createServerClient({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 
   get medicalInstitutionCode(): string {

@@ -5,6 +5,7 @@
  * scenario, person actions and faults.
  */
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
+import type { QualificationSettings } from "@onshi-sim/agent";
 import type { Scenario } from "@onshi-sim/scenarios";
 import type { ScenarioPerformer } from "./scenario-performer.js";
 
@@ -15,13 +16,6 @@ export class ShiftedClock {
   set(date: string | undefined): void {
     this.#offsetMs = date ? Date.parse(`${date}T12:00:00+09:00`) - Date.now() : 0;
   }
-}
-
-/** The per-scenario settings of the agent's server client (a SwitchableQualification's configure). */
-export interface QualificationSettings {
-  readonly simulationDate?: string;
-  readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
-  readonly timeoutMs?: number;
 }
 
 export interface PreparedScenario {

@@ -19,10 +19,10 @@ import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "@onshi-si
 import { loadReaderDevice } from "@onshi-sim/cli";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
 import type { FaceVerifier } from "@onshi-sim/agent";
-import type { QualificationPort, ReceptionSessionOptions } from "@onshi-sim/agent";
+import { SwitchableQualification, type QualificationPort, type ReceptionSessionOptions } from "@onshi-sim/agent";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
 import { createKioskUi, KIOSK_UI_DIST } from "../../src/server/static.js";
-import { TrainerQualificationPort, TrainerSettings } from "../../src/server/trainer-settings.js";
+import { TrainerSettings } from "../../src/server/trainer-settings.js";
 
 export const CHROMIUM = process.env.ONSHI_SIM_CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
@@ -174,7 +174,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new MemoryCardStateStore() }));
   const settings = new TrainerSettings();
   const serverGate = new Gate();
-  const qualification = heldAt(serverGate, new TrainerQualificationPort({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, settings));
+  const qualification = heldAt(serverGate, new SwitchableQualification({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, () => settings.view));
   let faceVerifier: FaceVerifier | undefined;
   let faceReady: Promise<unknown> = Promise.resolve();
   if (options.face) {
