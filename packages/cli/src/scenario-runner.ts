@@ -16,16 +16,13 @@ import { randomBytes, randomInt, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
-import { AgentDriver } from "@onshi-sim/agent";
-import { createAgent, type DevCardSlots, type ReaderAgent } from "@onshi-sim/agent";
-import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "./fixture-cards.js";
-import { loadReaderDevice } from "./reader-device.js";
+import { loadTestCa } from "@onshi-sim/jpki-testkit";
+import { AgentDriver, type ReaderAgent } from "@onshi-sim/agent";
+import { assembleAgent, fixtureCardFactory } from "@onshi-sim/agent-assembly";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
 import type { FaceVerifier } from "@onshi-sim/agent";
 import { SwitchableQualification } from "@onshi-sim/agent";
-import { DEFAULT_MEMORY_READER, MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import type { ReaderTransport } from "@onshi-sim/reader-bindings";
+import { DEFAULT_MEMORY_READER } from "@onshi-sim/reader-bindings";
 import { needsFace, type Scenario } from "@onshi-sim/scenarios";
 import { DriverPerformer } from "./scenario/driver-performer.js";
 import { skippedSteps, type ScenarioResult } from "./scenario/scenario-report.js";
@@ -104,7 +101,7 @@ export class ScenarioRunner {
     };
     const facility = options.facility ?? DEFAULT_FACILITY;
     try {
-      const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
+      const ca = await loadTestCa();
       let serverUrl: string;
       let adminToken: string;
       let clock: ShiftedClock | undefined;
@@ -122,15 +119,6 @@ export class ScenarioRunner {
         serverUrl = (await server.listen(0, "127.0.0.1")).url;
       }
 
-      let faceVerifier: FaceVerifier | undefined;
-      if (options.faceVerifier) faceVerifier = options.faceVerifier;
-      else if (options.faceVerifier === undefined && options.scenarios.some(needsFace)) {
-        const { WorkerFaceVerifier } = await import("@onshi-sim/agent");
-        const verifier = new WorkerFaceVerifier();
-        cleanups.push(() => verifier.close());
-        faceVerifier = verifier;
-      }
-
       const qualification = new SwitchableQualification({ baseUrl: serverUrl, medicalInstitutionCode: facility });
       const token = randomBytes(18).toString("base64url");
       const staffPin = String(randomInt(0, 1_000_000)).padStart(6, "0");
@@ -138,58 +126,20 @@ export class ScenarioRunner {
       // Cards share the scenario's counter store: a PIN locked in one step stays locked when the card comes back.
       let runner: ScenarioRunner | undefined;
       const makeCard = (cardId: string) => fixtureCardFactory({ stateStore: runner ? runner.#store : new MemoryCardStateStore(), holder: "the scenario's reader" })(cardId);
-      let transport: ReaderTransport;
-      let reader: string;
-      let devCards: DevCardSlots;
-      if (options.reader?.kind === "vpcd") {
-        const slot = options.reader.slot;
-        const { ensurePcscd } = await import("@onshi-sim/card-sim");
-        const pcscd = await ensurePcscd();
-        if (!pcscd.available) throw new Error(`PC/SC is unavailable: ${pcscd.reason}`);
-        cleanups.push(() => pcscd.stop());
-        const { PcscReaderTransport } = await import("@onshi-sim/reader-bindings");
-        const { VpcdBridge, vpcdReaderName } = await import("@onshi-sim/card-sim");
-        const name = vpcdReaderName(slot);
-        reader = name;
-        transport = new PcscReaderTransport({ readerFilter: (n) => n === name });
-        let bridge: InstanceType<typeof VpcdBridge> | undefined;
-        let card: Awaited<ReturnType<typeof makeCard>> | undefined;
-        const unplug = async () => {
-          if (bridge?.connected) await bridge.remove();
-          bridge = undefined;
-          card?.release();
-          card = undefined;
-        };
-        devCards = {
-          async insert(cardId) {
-            await unplug();
-            card = await makeCard(cardId);
-            bridge = new VpcdBridge(card, { slot });
-            await bridge.insert();
-          },
-          remove: unplug,
-        };
-        cleanups.push(unplug);
-      } else {
-        const memory = new MemoryReaderTransport([DEFAULT_MEMORY_READER]);
-        transport = memory;
-        reader = DEFAULT_MEMORY_READER;
-        devCards = memoryDevCards(memory, makeCard);
-      }
-      const agent = await createAgent({
-        transports: [transport],
+      const face = options.faceVerifier ? options.faceVerifier : options.faceVerifier === undefined && options.scenarios.some(needsFace) ? { worker: {} } : undefined;
+      const assembled = await assembleAgent({
+        readers: [options.reader?.kind === "vpcd" ? { kind: "vpcd", slot: options.reader.slot } : { kind: "memory", names: [DEFAULT_MEMORY_READER] }],
         qualification,
         token,
         port: 0,
-        device: loadReaderDevice(),
         staffPin,
-        fixtureCas,
-        lookupCard: knownFixtureCards(cards),
-        ...(faceVerifier ? { faceVerifier } : {}),
-        devCards,
+        devCards: { makeCard },
+        ...(face ? { face } : {}),
         session: { idleTimeoutMs: 120_000, returnToIdleMs: 100 },
       });
-      cleanups.push(() => agent.close());
+      cleanups.push(() => assembled.close());
+      const { agent, faceVerifier } = assembled;
+      const reader = assembled.readerNames[0]!;
       if (faceVerifier) await faceVerifier.ready();
       const driver = await AgentDriver.connect({ url: agent.url, token, clientName: "onshi-sim scenario", reader, reconnect: false, ackTimeoutMs: 60_000 });
       cleanups.push(async () => driver.close());
