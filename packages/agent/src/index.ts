@@ -1,6 +1,7 @@
 /** @onshi-sim/agent: The reader agent: reception sessions, face verification, Socket.IO server and driver. */
 export * from "./face/ssd-mobilenet.js";
 export * from "./qualification/qualification-client.js";
+export * from "./qualification/switchable-qualification.js";
 export * from "./session/session-errors.js";
 export * from "./session/qualification-summary.js";
 export * from "./session/reception-ports.js";
@@ -13,4 +14,7 @@ export * from "./socket/agent-server.js";
 export * from "./socket/events.js";
 export * from "./socket/payload-limits.js";
 export * from "./face/index.js";
+export * from "./dev-cards/fixture-cards.js";
+export * from "./dev-cards/memory-dev-cards.js";
+export * from "./dev-cards/reader-device.js";
 export type { ConsentAnswer, FaceOutcome } from "./session/session-view.js";

@@ -15,3 +15,5 @@ export * from "./reception.js";
 export * from "./reception-history.js";
 export * from "./trainer.js";
 export * from "./classroom.js";
+export * from "./sentences.js";
+export * from "./sources.js";

@@ -3,20 +3,18 @@
  * the face verifier when asked), the kiosk UI with its scenario player — for handouts and tests, so nothing needs
  * to be running. The player drives it exactly as it drives `npm start`'s system.
  */
-import { randomBytes, randomInt, X509Certificate } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAgent, type FaceVerifier, type ReaderAgent } from "@onshi-sim/agent";
+import { SwitchableQualification, type ReaderAgent } from "@onshi-sim/agent";
+import { assembleAgent } from "@onshi-sim/agent-assembly";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
-import { loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
-import { CameraFaceStore, createKioskUi, TrainerQualificationPort, TrainerSettings } from "@onshi-sim/kiosk-ui";
-import { DEFAULT_MEMORY_READER, MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import { loadScenarios, type Scenario } from "@onshi-sim/scenarios";
-import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "../fixture-cards.js";
-import { loadReaderDevice } from "../reader-device.js";
+import { CameraFaceStore, createKioskUi, TrainerSettings } from "@onshi-sim/kiosk-ui";
+import { DEFAULT_MEMORY_READER } from "@onshi-sim/reader-bindings";
+import { loadScenarios, needsFace, type Scenario } from "@onshi-sim/scenarios";
 import { DEFAULT_FACILITY } from "../scenario-runner.js";
 import { LivePlayer, type LivePlayerOptions } from "./live-player.js";
 import { cardCounterReset, trainerLiveSettings } from "./live-system.js";
@@ -51,36 +49,22 @@ export async function startClassroomStack(options: ClassroomStackOptions = {}): 
     cleanups.push(() => server.close());
     const serverUrl = (await server.listen(0, "127.0.0.1")).url;
 
-    const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
     const settings = new TrainerSettings();
-    const memory = new MemoryReaderTransport([DEFAULT_MEMORY_READER]);
     const store = new MemoryCardStateStore();
-    const devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: store, holder: "the classroom's reader" }));
-    let faceVerifier: FaceVerifier | undefined;
-    const { needsFace } = await import("@onshi-sim/scenarios");
-    if (options.face ?? scenarios.some(needsFace)) {
-      const { WorkerFaceVerifier } = await import("@onshi-sim/agent");
-      const verifier = new WorkerFaceVerifier();
-      cleanups.push(() => verifier.close());
-      faceVerifier = verifier;
-    }
     const token = randomBytes(18).toString("base64url");
     const staffPin = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    const agent = await createAgent({
-      transports: [memory],
-      qualification: new TrainerQualificationPort({ baseUrl: serverUrl, medicalInstitutionCode: DEFAULT_FACILITY }, settings),
+    const assembled = await assembleAgent({
+      readers: [{ kind: "memory", names: [DEFAULT_MEMORY_READER] }],
+      qualification: new SwitchableQualification({ baseUrl: serverUrl, medicalInstitutionCode: DEFAULT_FACILITY }, () => ({ ...settings.view, timeoutMs: settings.view.requestTimeoutMs ?? undefined })),
       token,
       port: 0,
-      device: loadReaderDevice(),
       staffPin,
-      fixtureCas: [new X509Certificate(ca.certificateDer)],
-      lookupCard: knownFixtureCards(cards),
-      devCards,
-      ...(faceVerifier ? { faceVerifier } : {}),
+      devCards: { stateStore: store, holder: "the classroom's reader" },
+      ...((options.face ?? scenarios.some(needsFace)) ? { face: { worker: {} } } : {}),
       session: { idleTimeoutMs: 120_000, returnToIdleMs: 100 },
     });
-    cleanups.push(async () => devCards.releaseAll());
-    cleanups.push(() => agent.close());
+    cleanups.push(() => assembled.close());
+    const { agent, faceVerifier } = assembled;
     if (faceVerifier) await faceVerifier.ready();
 
     const cameraFace = new CameraFaceStore();

@@ -1,5 +1,5 @@
 /** A scenario handout as HTML (printed to A4 PDF by Chromium): title, summary, per step screenshots and words. */
-import { CLASSROOM as C, type Lang } from "@onshi-sim/texts";
+import { CLASSROOM as C, sourceText, type Lang } from "@onshi-sim/texts";
 import type { Scenario } from "@onshi-sim/scenarios";
 import type { PlayState } from "@onshi-sim/kiosk-ui";
 
@@ -34,7 +34,7 @@ export function handoutHtml(scenario: Scenario, played: PlayState, shots: readon
       const mine = shots.filter((s) => s.step === i);
       const figure = (s: HandoutShot) => `<figure><img src="${esc(s.file)}" alt="${esc(`${C.handoutStep(i + 1)[lang]} ${s.kind}`)}"><figcaption>${esc((s.kind === "kiosk" ? C.handoutKiosk : C.handoutReception)[lang])}</figcaption></figure>`;
       const rule = step.rule
-        ? `<div class="rule"><div>${esc(C.rule[lang])}: ${esc(step.rule[lang])}</div><div class="source">${esc(C.source[lang])}: ${esc(step.rule.source.document)}${step.rule.source.section ? ` ${esc(step.rule.source.section)}` : ""}${step.rule.source.quote ? ` 「${esc(step.rule.source.quote)}」` : ""}</div></div>`
+        ? `<div class="rule"><div>${esc(C.rule[lang])}: ${esc(step.rule[lang])}</div><div class="source">${esc(C.source[lang])}: ${esc(sourceText(step.rule.source)[lang])}${step.rule.source.quote ? ` 「${esc(step.rule.source.quote)}」` : ""}</div></div>`
         : "";
       const mark = p?.status === "pass" ? `<span class="pass">${esc(C.matched[lang])}</span>` : p?.status === "fail" ? `<span class="fail">${esc(C.mismatched[lang])}</span>` : esc(C.pending[lang]);
       const expected = p?.expected.length ? `${esc(C.expected[lang])}: <code>${esc(p.expected.join(" · "))}</code> · ` : "";
@@ -47,7 +47,7 @@ ${rule}
 </section>`;
     })
     .join("\n");
-  const sources = scenario.source.map((s) => `${esc(s.document)}${s.section ? ` ${esc(s.section)}` : ""}`).join(" · ");
+  const sources = scenario.source.map((s) => esc(sourceText(s)[lang])).join(" · ");
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${esc(scenario.title[lang])} — onshi-sim</title><style>${STYLE}</style></head>
 <body data-scenario="${esc(scenario.name)}" data-ok="${played.ok ? "true" : "false"}">

@@ -1,22 +1,23 @@
 /**
- * The scenario runner's step interpreter on a system that is already running (the live agent of `onshi-sim start`,
- * or a handout's own stack), instead of the agent and server ScenarioRunner.start makes. Same steps, same checks
- * as `scenario run`: the live system is judged by the very rules the catalogue test uses.
- *
- * TODO(issue 12 split): ScenarioRunner is being split into a step interpreter and a performer port (helper
- * i12-client). Until that lands this bridge builds a ScenarioRunner around the live parts through its private
- * constructor (TypeScript-private only), so scenario-runner.ts does not grow; afterwards it should use the
- * interpreter with a performer of its own, and this file goes.
+ * The scenario runner's parts on a system that is already running (the live agent of `onshi-sim start`, or a
+ * handout's own stack): the same setup (scenario-setup.ts), step interpreter and checks as `scenario run`, with
+ * the driver performer on the live agent — the live system is judged by the very rules the catalogue test uses.
+ * The simulation date, consent flow and timeout go to the trainer settings (what /trainer shows).
  */
 import { X509Certificate } from "node:crypto";
 import { loadTestCa } from "@onshi-sim/jpki-testkit";
-import { AgentDriver } from "@onshi-sim/agent";
-import type { QualificationClientOptions } from "@onshi-sim/agent";
-import { ScenarioRunner } from "../scenario-runner.js";
+import { AgentDriver, type QualificationSettings } from "@onshi-sim/agent";
+import { MemoryCardStateStore, type CardStateStore } from "@onshi-sim/card-sim";
+import type { Scenario } from "@onshi-sim/scenarios";
+import { DriverPerformer } from "../scenario/driver-performer.js";
+import { skippedSteps, type ScenarioResult } from "../scenario/scenario-report.js";
+import { prepareScenario } from "../scenario/scenario-setup.js";
+import { ServerSideSteps } from "../scenario/server-side-performer.js";
+import { runSteps, type RunHooks } from "../scenario/step-interpreter.js";
 
 /** Where the runner's per-scenario date / consent flow / timeout go on the live system (the trainer settings). */
 export interface LiveSettings {
-  configure(options: Partial<Pick<QualificationClientOptions, "simulationDate" | "consentFlow" | "timeoutMs">>): void;
+  configure(options: QualificationSettings): void;
 }
 
 export interface LiveSystem {
@@ -30,47 +31,35 @@ export interface LiveSystem {
 }
 
 export interface LiveRunner {
-  readonly runner: ScenarioRunner;
+  readonly runner: { run(scenario: Scenario, hooks: RunHooks): Promise<ScenarioResult> };
   readonly driver: AgentDriver;
   close(): Promise<void>;
 }
 
-type RunnerInit = {
-  serverUrl: string;
-  facility: string;
-  reader: string;
-  adminToken: string;
-  agent: { snapshot(): { agent: { faceVerification: boolean } } };
-  driver: AgentDriver;
-  qualification: LiveSettings;
-  clock: undefined;
-  staffPin: string;
-  fixtureCas: readonly X509Certificate[];
-  cleanups: (() => Promise<void>)[];
-};
-
 export async function liveRunner(system: LiveSystem): Promise<LiveRunner> {
   const ca = await loadTestCa();
   const driver = await AgentDriver.connect({ url: system.agent.url, token: system.agent.token, clientName: "onshi-sim scenario play", reader: system.reader, reconnect: true, ackTimeoutMs: 60_000 });
-  const cleanups: (() => Promise<void>)[] = [];
-  const init: RunnerInit = {
-    serverUrl: system.server.url,
-    facility: system.facility,
-    reader: system.reader,
-    adminToken: system.server.adminToken,
-    agent: { snapshot: () => ({ agent: { faceVerification: system.agent.faceVerification } }) },
-    driver,
-    qualification: system.settings,
-    // The live server keeps its own clock: dates reach it as the simulation date of each request.
-    clock: undefined,
-    staffPin: system.staffPin,
-    fixtureCas: [new X509Certificate(ca.certificateDer)],
-    cleanups,
+  // The registration step's own reader counts tries here; the kiosk reader's cards count in the live agent's store.
+  let store: CardStateStore = new MemoryCardStateStore();
+  const server = new ServerSideSteps({ serverUrl: system.server.url, adminToken: system.server.adminToken, facility: system.facility, fixtureCas: [new X509Certificate(ca.certificateDer)], cardStore: () => store });
+  const performer = new DriverPerformer(driver, system.reader, system.staffPin, server);
+  const run = async (scenario: Scenario, hooks: RunHooks): Promise<ScenarioResult> => {
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    let simulationDate: string | undefined;
+    try {
+      // The live server keeps its own clock: dates reach it as the simulation date of each request.
+      const prepared = await prepareScenario(scenario, { performer, clock: undefined, configureQualification: (s) => system.settings.configure(s), cardStore: (s) => (store = s) });
+      simulationDate = prepared.simulationDate;
+    } catch (e) {
+      return { name: scenario.name, title: scenario.title, ok: false, ms: ms(), error: `setup: ${(e as Error).message}`, steps: skippedSteps(scenario.steps, 0) };
+    }
+    const steps = await runSteps(scenario, performer, { facility: system.facility, simulationDate }, hooks);
+    await performer.reset().catch(() => {});
+    return { name: scenario.name, title: scenario.title, ok: steps.every((s) => s.status !== "fail"), ms: ms(), steps };
   };
-  const Construct = ScenarioRunner as unknown as new (init: RunnerInit) => ScenarioRunner;
-  const runner = new Construct(init);
   return {
-    runner,
+    runner: { run },
     driver,
     close: async () => {
       driver.close();

@@ -4,7 +4,7 @@
  * the trainer drives the reader and the server with the rest of the console.
  */
 import { useEffect, useState } from "preact/hooks";
-import { CLASSROOM as C, GUIDED_DEMO as W, type Lang } from "@onshi-sim/texts";
+import { GUIDED_DEMO as W, SOURCE_WORDS as S, sourceText, type DocumentSource, type Lang } from "@onshi-sim/texts";
 
 interface Text {
   readonly ja: string;
@@ -15,7 +15,7 @@ interface DemoStep {
   readonly card?: string;
   readonly method?: string;
   readonly narration: Text;
-  readonly rule: (Text & { readonly source: { readonly document: string; readonly section?: string; readonly quote?: string } }) | null;
+  readonly rule: (Text & { readonly source: DocumentSource }) | null;
 }
 interface DemoScenario {
   readonly name: string;
@@ -23,7 +23,25 @@ interface DemoScenario {
   readonly summary: Text;
   readonly tags: readonly string[];
   readonly date: string | null;
+  readonly source: readonly DocumentSource[];
   readonly steps: readonly DemoStep[];
+}
+
+/** One source: issuer「title」(date) section, a link when it is online, the quote in its own words. */
+function Source({ source, lang = "ja" }: { source: DocumentSource; lang?: Lang }) {
+  const text = sourceText(source);
+  return (
+    <>
+      {source.url ? (
+        <a href={source.url} rel="noreferrer noopener" target="_blank">
+          {text[lang]}
+        </a>
+      ) : (
+        text[lang]
+      )}
+      {source.quote && ` 「${source.quote}」`}
+    </>
+  );
 }
 
 export function GuidedDemo({ lang = "ja" }: { lang?: Lang }) {
@@ -74,6 +92,16 @@ export function GuidedDemo({ lang = "ja" }: { lang?: Lang }) {
             {scenario.date && <span class="note">{W.date(scenario.date)[lang]}</span>}
           </p>
           <p class="note">{scenario.summary[lang]}</p>
+          <div class="note" data-demo-sources>
+            {S.sources[lang]}:
+            <ul>
+              {scenario.source.map((s, i) => (
+                <li key={i}>
+                  <Source source={s} lang={lang} />
+                </li>
+              ))}
+            </ul>
+          </div>
           <div class="row">
             <button type="button" data-action="demo-prev" disabled={index === 0} onClick={() => setIndex((i) => Math.max(0, i - 1))}>
               {W.prev[lang]}
@@ -95,12 +123,10 @@ export function GuidedDemo({ lang = "ja" }: { lang?: Lang }) {
             {step.rule && (
               <div class="note" data-demo-rule>
                 <p>
-                  {C.rule[lang]}: {step.rule[lang]}
+                  {S.rule[lang]}: {step.rule[lang]}
                 </p>
-                <p>
-                  {C.source[lang]}: {step.rule.source.document}
-                  {step.rule.source.section && ` ${step.rule.source.section}`}
-                  {step.rule.source.quote && ` 「${step.rule.source.quote}」`}
+                <p data-demo-rule-source>
+                  {S.source[lang]}: <Source source={step.rule.source} lang={lang} />
                 </p>
               </div>
             )}

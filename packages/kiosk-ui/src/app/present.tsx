@@ -6,7 +6,7 @@
  * / follows the same session, since every kiosk shows the reader's session.
  */
 import { useEffect } from "preact/hooks";
-import { CLASSROOM as C, type Lang } from "@onshi-sim/texts";
+import { CLASSROOM as C, sourceText, type Lang } from "@onshi-sim/texts";
 import { sendPlay, usePlay } from "./play-client.js";
 import { statusMark } from "./classroom/step-card.js";
 import { initialLang } from "./trainer.js";
@@ -63,7 +63,7 @@ export function Present() {
             <p class="present-say">{step.narration[lang]}</p>
             {step.rule && (
               <p class="present-rule">
-                {C.rule[lang]}: {step.rule[lang]} <span class="present-source">（{step.rule.source.document}{step.rule.source.section ? ` ${step.rule.source.section}` : ""}）</span>
+                {C.rule[lang]}: {step.rule[lang]} <span class="present-source">（{sourceText(step.rule.source)[lang]}）</span>
               </p>
             )}
             {step.expected.length > 0 && (

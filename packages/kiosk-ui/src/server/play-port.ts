@@ -8,6 +8,7 @@
  *   GET  /ui/play/events     text/event-stream: PlayState on every change
  *   POST /ui/play            JSON PlayCommand → PlayState (409 UI-PLAY when it cannot be done now)
  */
+import type { DocumentSource } from "@onshi-sim/texts";
 import { z } from "zod";
 
 export interface LocalizedWords {
@@ -18,7 +19,7 @@ export interface LocalizedWords {
 export interface PlayStep {
   readonly do: string;
   readonly narration: LocalizedWords;
-  readonly rule: (LocalizedWords & { readonly source: { readonly document: string; readonly section?: string | undefined; readonly quote?: string | undefined } }) | null;
+  readonly rule: (LocalizedWords & { readonly source: DocumentSource }) | null;
   /** What the step expects, as "key: value" lines (the scenario file's expect). */
   readonly expected: readonly string[];
   readonly status: "pending" | "playing" | "pass" | "fail" | "skipped";

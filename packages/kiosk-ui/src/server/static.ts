@@ -41,7 +41,7 @@ import { CameraFaceError, CameraFaceStore, MAX_CAMERA_FACE_BYTES, multipartImage
 
 export { CameraFaceStore, MAX_CAMERA_FACE_BYTES } from "./camera-face.js";
 export { PlayCommand, PlayRefused, type PlayCue, type PlayPort, type PlayState, type PlayStep } from "./play-port.js";
-export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
+export { TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
 
 export const KIOSK_UI_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
@@ -64,7 +64,7 @@ export interface KioskUiOptions {
   readonly facility?: string;
   /** The server's face folder (<data>/server/oqs/face) for /ui/face-results/latest. */
   readonly faceFolder?: string;
-  /** Shared with a TrainerQualificationPort given to the agent; a new one otherwise (then it changes nothing). */
+  /** Shared with the agent's SwitchableQualification (following `settings.view`); a new one otherwise (then it changes nothing). */
   readonly settings?: TrainerSettings;
   /** Seconds 受付完了 / error screens stay before the start screen. Default 20. */
   readonly resultResetSeconds?: number;
@@ -326,6 +326,7 @@ function demoScenarios(list: readonly Scenario[]) {
     summary: s.summary,
     tags: s.tags ?? [],
     date: s.setup?.date ?? null,
+    source: s.source,
     steps: s.steps.map((step) => ({
       do: step.do,
       ...("card" in step ? { card: step.card } : {}),

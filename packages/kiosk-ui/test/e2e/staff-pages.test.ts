@@ -33,7 +33,7 @@ describe.skipIf(!run)("staff pages", () => {
     await contains(trainer.locator("[data-current-date]"), "20261122");
     await trainer.locator("button", { hasText: /^left-job$/ }).click();
     await contains(trainer.locator("[data-message]"), "left-job");
-    const p1 = (await stack.admin("GET", "/api/admin/persons/P0001")) as { qualifications: { disqualificationDate: string | null }[] };
+    const p1 = await stack.api.person({ params: { personId: "P0001" } });
     expect(p1.qualifications.map((q) => q.disqualificationDate)).toContain("20261122");
     await stack.insert("yamada-taro");
     await confirmWithPin(kiosk, "1234");
@@ -43,7 +43,7 @@ describe.skipIf(!run)("staff pages", () => {
     await contains(trainer.locator("[data-xml]"), "<QualificationValidity>2</QualificationValidity>");
     await stack.remove();
     await screen(kiosk, "place-card");
-    await stack.admin("POST", "/api/admin/reseed");
+    await stack.api.reseed();
     await trainer.locator("button", { hasText: "今日に戻す" }).click();
     await expect.poll(() => stack.settings.view.simulationDate).toBe(null);
   });

@@ -1,5 +1,5 @@
 /** One played step as the class reads it: narration, rule and source, what is expected, ✓/✗ with what happened. */
-import { CLASSROOM as C, type Lang } from "@onshi-sim/texts";
+import { CLASSROOM as C, sourceText, type Lang } from "@onshi-sim/texts";
 import type { PlayStep } from "../play-client.js";
 
 export function statusMark(status: PlayStep["status"], lang: Lang): string {
@@ -24,8 +24,7 @@ export function StepCard({ step, index, of, lang, large = false }: { step: PlayS
             <strong>{C.rule[lang]}:</strong> {step.rule[lang]}
           </p>
           <p class="note">
-            {C.source[lang]}: {step.rule.source.document}
-            {step.rule.source.section && ` ${step.rule.source.section}`}
+            {C.source[lang]}: {sourceText(step.rule.source)[lang]}
             {step.rule.source.quote && ` 「${step.rule.source.quote}」`}
           </p>
         </div>

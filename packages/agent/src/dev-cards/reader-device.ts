@@ -6,7 +6,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEVICES_DIR } from "@onshi-sim/jpki-testkit";
-import type { ReaderDevice } from "@onshi-sim/agent";
+import type { ReaderDevice } from "../qualification/qualification-client.js";
 
 /** `reader-device-01` is registered for any facility. */
 export const DEFAULT_DEVICE_ID = "reader-device-01";

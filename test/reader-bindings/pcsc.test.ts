@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "@onshi-sim/apdu";
-import type { SmartCard } from "../src/smart-card.js";
-import { PcscReaderTransport, pcscCode } from "../src/pcsc.js";
-import { CardRemovedError, NoCardError, PcscUnavailableError, UnknownReaderError, type CardPresentEvent, type ReaderTransportEvents } from "../src/reader-transport.js";
+import type { SmartCard } from "@onshi-sim/reader-bindings";
+import { PcscReaderTransport, pcscCode } from "@onshi-sim/reader-bindings";
+import { CardRemovedError, NoCardError, PcscUnavailableError, UnknownReaderError, type CardPresentEvent, type ReaderTransportEvents } from "@onshi-sim/reader-bindings";
 import { VpcdBridge } from "@onshi-sim/card-sim";
 import { loopbackQuickackEnabled } from "@onshi-sim/card-sim";
-import { acquireVpcdSlot, describePcsc, type VpcdSlotLease } from "../../../test/support/pcscd.js";
+import { acquireVpcdSlot, describePcsc, type VpcdSlotLease } from "../support/pcscd.js";
 
 const ATR_HEX = "3BE000FF8131FE4514";
 
@@ -132,7 +132,9 @@ describePcsc("PcscReaderTransport over pcscd + vpcd", () => {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    expect(times[10]).toBeLessThan(10);
+    // Behaviour, not speed: an exchange held by the delayed ACK waits at least Linux's 40 ms minimum
+    // (TCP_DELACK_MIN); load stretches the quick path but does not put its median on that timer.
+    expect(times[10]).toBeLessThan(40);
   });
 
   it("carries a 256-byte answer with the default maxResponseLength, and rejects a too small one", async () => {

@@ -2,20 +2,18 @@
  * What the agent knows about the simulator's own cards, from their fixtures:
  *   - `knownFixtureCards`: certificate → 照合番号B (a real reader reads it off the card face with its camera) and
  *     whether a PIN is set (a 顔認証マイナンバーカード has none);
- *   - `fixtureCardFactory` + `memoryDevCards`: `dev:insert-card` for the memory transport (scripting, tests).
+ *   - `fixtureCardFactory`: virtual cards of fixtures for `dev:insert-card` (memory-dev-cards.ts puts them in a reader).
+ * The agent owns them (not the CLI) so that its tests, the kiosk's and the CLI's assemble the same agent.
  */
 import { createHash } from "node:crypto";
 import { FixtureError, findCardFixture, type LoadedCard } from "@onshi-sim/jpki-testkit";
 import { CardInUseError, type CardStateStore } from "@onshi-sim/card-sim";
+import { fromLoadedCard, VirtualMyNumberCard } from "@onshi-sim/card-sim";
 import type { SmartCard } from "@onshi-sim/reader-bindings";
-import { fromLoadedCard } from "@onshi-sim/card-sim";
-import { VirtualMyNumberCard } from "@onshi-sim/card-sim";
 import { matchNumberB } from "@onshi-sim/apdu";
-import { cardInUseError } from "@onshi-sim/agent";
-import type { KnownCard } from "@onshi-sim/agent";
-import type { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import { UnknownReaderError } from "@onshi-sim/reader-bindings";
-import { DevCardError, type DevCardSlots } from "@onshi-sim/agent";
+import { cardInUseError } from "../session/session-errors.js";
+import type { KnownCard } from "../session/reception-ports.js";
+import { DevCardError } from "../socket/agent-server.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -53,39 +51,5 @@ export function fixtureCardFactory(options: { stateStore?: CardStateStore; holde
       if (e instanceof CardInUseError) throw new DevCardError("card-in-use", e.message, cardInUseError(e.holder));
       throw e;
     }
-  };
-}
-
-/** dev:insert-card / dev:remove-card on a memory transport; `releaseAll` gives back every card still in a reader. */
-export function memoryDevCards(transport: MemoryReaderTransport, makeCard: (cardId: string) => Promise<ReleasableCard>): DevCardSlots & { releaseAll(): void } {
-  const inReader = new Map<string, { readonly cardId: string; readonly card: ReleasableCard }>();
-  const readerOf = (reader: string | undefined): string => {
-    const readers = transport.listReaders();
-    const name = reader ?? readers[0];
-    if (name === undefined || !readers.includes(name)) throw new DevCardError("unknown-reader", new UnknownReaderError(reader ?? "(default)", readers).message);
-    return name;
-  };
-  const takeOut = (name: string) => {
-    transport.remove(name);
-    inReader.get(name)?.card.release();
-    inReader.delete(name);
-  };
-  return {
-    async insert(cardId, reader) {
-      const name = readerOf(reader);
-      // The same card again: it comes out first (putting it back is not a second copy). Another card: made
-      // first, so a refused one (card-in-use) leaves the reader as it was.
-      if (inReader.get(name)?.cardId === cardId) takeOut(name);
-      const card = await makeCard(cardId);
-      takeOut(name);
-      inReader.set(name, { cardId, card });
-      transport.insert(card, name);
-    },
-    async remove(reader) {
-      takeOut(readerOf(reader));
-    },
-    releaseAll() {
-      for (const name of [...inReader.keys()]) takeOut(name);
-    },
   };
 }
