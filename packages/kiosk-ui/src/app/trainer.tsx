@@ -8,6 +8,7 @@
  * all in Japanese or English (the switch at the top; kept in this browser's localStorage).
  */
 import { useEffect, useState } from "preact/hooks";
+import { createServerClient } from "@onshi-sim/server/protocol";
 import type { CommandAck, SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
 import { CLASSROOM as C, errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel, type Lang, type LocalizedText } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
@@ -72,7 +73,12 @@ const api = async (path: string, init?: RequestInit): Promise<{ ok: boolean; sta
 };
 // Every write is JSON: the UI server refuses other types, so no other site's form or text/plain request can write.
 const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const remove = (path: string) => api(path, { method: "DELETE", headers: { "content-type": "application/json" } });
+/** The server's API (admin included: the UI server adds the admin token) through this page's /api proxy. */
+const server = createServerClient({ baseUrl: location.origin });
+const succeeds = (call: Promise<unknown>): Promise<boolean> => call.then(
+  () => true,
+  () => false,
+);
 
 /** The browser tab's title. */
 export const pageTitle = `${W.pageTitle.ja} — onshi-sim`;
@@ -119,13 +125,12 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
   useEffect(() => {
     void api("/ui/cards").then((r) => r.ok && setCards((r.body as { cards: CardEntry[] }).cards));
     void api("/ui/settings").then((r) => r.ok && setSettings(r.body as Settings));
-    void api("/api/admin/scenarios").then((r) => r.ok && setScenarios(((r.body as { scenarios: { name: string }[] }).scenarios ?? []).map((s) => s.name)));
+    void server.serverScenarios().then((r) => setScenarios(r.scenarios.map((s) => s.name)), () => undefined);
     void refreshFaults();
   }, []);
 
   const refreshFaults = async () => {
-    const r = await api("/api/admin/faults");
-    if (r.ok) setFaults((r.body as { faults: unknown[] }).faults);
+    await server.faults().then((r) => setFaults(r.faults), () => undefined);
   };
   // dev:insert-card fills memory readers only (PC/SC readers get cards from `npm run card -- insert`).
   const reader = (state.readers.find((r) => r.transport === "memory") ?? state.readers[0])?.name;
@@ -235,19 +240,19 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
         <div class="panel">
           <h2>{W.faultsAndScenarios[lang]}</h2>
           <div class="row">
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "maintenance" }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "maintenance" } })), refreshFaults())}>
               {W.faultMaintenance[lang]}
             </button>
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "segment9", errorCode: "S902", count: 1 }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "segment9", errorCode: "S902", count: 1 } })), refreshFaults())}>
               {W.faultSegment9[lang]}
             </button>
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "latency", delayMs: 3000 }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "latency", delayMs: 3000 } })), refreshFaults())}>
               {W.faultLatency[lang]}
             </button>
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "timeout", delayMs: 30000 }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "timeout", delayMs: 30000 } })), refreshFaults())}>
               {W.faultTimeout[lang]}
             </button>
-            <button type="button" onClick={async () => (await remove("/api/admin/faults"), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.clearFaults()), refreshFaults())}>
               {W.faultsClear[lang]}
             </button>
           </div>
@@ -257,14 +262,11 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
           </p>
           <div class="row">
             {scenarios.map((s) => (
-              <button type="button" key={s} onClick={async () =>
-                  // On the simulation date: "left today" is the class's day, not the real one.
-                  setMessage((await post(`/api/admin/scenarios/${s}`, settings.simulationDate ? { simulationDate: settings.simulationDate } : {})).ok ? W.scenarioApplied(s)[lang] : W.scenarioNotApplied(s)[lang])
-                }>
+              <button type="button" key={s} /* on the simulation date: "left today" is the class's day, not the real one */ onClick={async () => setMessage((await succeeds(server.applyServerScenario({ params: { name: s }, body: settings.simulationDate ? { simulationDate: settings.simulationDate } : {} }))) ? W.scenarioApplied(s)[lang] : W.scenarioNotApplied(s)[lang])}>
                 {s}
               </button>
             ))}
-            <button type="button" onClick={async () => setMessage((await post("/api/admin/reseed", {})).ok ? W.reseeded[lang] : W.failed[lang])}>
+            <button type="button" onClick={async () => setMessage((await succeeds(server.reseed())) ? W.reseeded[lang] : W.failed[lang])}>
               {W.reseed[lang]}
             </button>
           </div>
