@@ -19,7 +19,7 @@ h1 { font-size: 20pt; margin: 0 0 4pt; } h2 { font-size: 13pt; margin: 0 0 4pt; 
 .summary { font-size: 12pt; } .meta { color: #4a5565; font-size: 9pt; }
 .step { break-inside: avoid; border-top: 1.5pt solid #1f5fa8; padding-top: 6pt; margin-top: 10pt; }
 .shots { display: flex; gap: 6pt; } .shots img { width: 100%; border: 0.75pt solid #c9d3df; border-radius: 4pt; }
-.shots figure { margin: 0; flex: 1; } figcaption { font-size: 8pt; color: #4a5565; }
+.shots figure { margin: 0; flex: 0 1 49%; } figcaption { font-size: 8pt; color: #4a5565; }
 .narration { font-size: 12pt; font-weight: bold; margin: 4pt 0; }
 .rule { border-left: 3pt solid #1f5fa8; padding-left: 6pt; margin: 4pt 0; }
 .source { color: #4a5565; font-size: 9pt; }
