@@ -44,6 +44,19 @@ export function XmlPanel({ agent, lang }: { agent: AgentConnection; lang: Lang }
   return (
     <div class="panel" data-panel="xml">
       <h2>{W.resultXml[lang]}</h2>
+      {/* The newest file whatever its session (a console opened after the reception). */}
+      <button
+        type="button"
+        onClick={async () => {
+          const r = await fetch("/ui/face-results/latest", { cache: "no-store" });
+          if (r.ok) {
+            const xml = await r.text();
+            setState((s) => ({ ...s, xml, waiting: false }));
+          }
+        }}
+      >
+        {W.showLatest[lang]}
+      </button>
       {s && (
         <p class="note" data-xml-session={s.sessionId}>
           {C.xmlFor(s.reader, new Date(s.startedAt).toLocaleTimeString(lang === "ja" ? "ja-JP" : "en-GB"))[lang]}
