@@ -12,10 +12,13 @@ import type { NonceStore } from "./services/nonce-store.js";
 import type { QualificationService } from "./services/qualification-service.js";
 import type { ScenarioService } from "./services/scenario-service.js";
 import type { SessionService } from "./services/session-service.js";
+import type { SimulationClock } from "./services/simulation-clock.js";
 
 export interface ServerContext {
   readonly version: string;
   readonly now: () => Date;
+  /** The simulation date of requests without one (PUT /api/admin/clock). */
+  readonly clock: SimulationClock;
   readonly adminToken: string;
   readonly log: (line: string) => void;
   readonly db: SqliteDatabase;

@@ -39,6 +39,7 @@ import { NonceStore } from "./services/nonce-store.js";
 import { QualificationService } from "./services/qualification-service.js";
 import { ScenarioService } from "./services/scenario-service.js";
 import { SessionService } from "./services/session-service.js";
+import { SimulationClock } from "./services/simulation-clock.js";
 import type { ServerContext } from "./server-context.js";
 import { CardLinkStore } from "./store/card-link-store.js";
 import { ConfirmationStore } from "./store/confirmation-store.js";
@@ -196,10 +197,11 @@ async function startServer(
   });
   const certificates = new CertificateVerifier(trusted);
   const dataVersion = new DataVersion();
+  const clock = new SimulationClock(db, now);
   const consents = new ConsentService(db, confirmations, audit, now, sessionTtlMs, dataVersion);
   const commits = new GroupCommit(db, checkpointer ? { checkpoint: () => checkpointer.checkpoint() } : {});
-  const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now });
-  const oqs = new OqsProcessor(qualifications, faults, audit, now);
+  const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now, clock });
+  const oqs = new OqsProcessor(qualifications, faults, audit, now, clock);
   const oqsFolders: OqsFolders = { ...defaultOqsFolders(dataDir), ...options.oqsFolders };
   const folders = new OqsFolderInterface({ folders: oqsFolders, processor: oqs, rescanMs: options.rescanMs, quietMs: options.folderQuietMs, faceCharacterCode: options.faceCharacterCode, log });
   const sessions = new SessionService(confirmations, qualifications, folders, audit, now, sessionTtlMs);
@@ -207,11 +209,12 @@ async function startServer(
     if (!seedCache) throw new Error("seed not loaded");
     return seedCache;
   };
-  const scenarios = new ScenarioService(db, store, links, audit, currentSeed, now, dataVersion);
+  const scenarios = new ScenarioService(db, store, links, audit, currentSeed, () => clock.today(), dataVersion);
 
   const context: ServerContext = {
     version: SERVER_VERSION,
     now,
+    clock,
     adminToken,
     log,
     db,

@@ -1,6 +1,6 @@
 /** Every HTTP route with its schemas: the single list the OpenAPI document and the docs page are made from. */
 export interface RouteSpec {
-  readonly method: "get" | "post" | "delete";
+  readonly method: "get" | "post" | "put" | "delete";
   readonly path: string; // express syntax (:param)
   readonly summary: string;
   readonly tag: "lookup" | "kiosk" | "xml" | "admin" | "meta";
@@ -64,6 +64,16 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: "admin",
     admin: true,
     responses: { 200: "ScenarioApplied", 401: "ErrorResponse", 404: "ErrorResponse", 409: "ErrorResponse" },
+  },
+  { method: "get", path: "/api/admin/clock", summary: "The server's simulation clock: the date requests without one are answered on.", tag: "admin", admin: true, responses: { 200: "ClockResponse", 401: "ErrorResponse" } },
+  {
+    method: "put",
+    path: "/api/admin/clock",
+    summary: "Set the simulation date ({\"date\":\"YYYYMMDD\"}) or go back to real time ({\"date\":null}); kept in the database.",
+    tag: "admin",
+    admin: true,
+    request: "ClockSetRequest",
+    responses: { 200: "ClockResponse", 400: "ErrorResponse", 401: "ErrorResponse", 415: "ErrorResponse" },
   },
   { method: "get", path: "/api/admin/faults", summary: "Active faults.", tag: "admin", admin: true, responses: { 200: "FaultList", 401: "ErrorResponse" } },
   { method: "post", path: "/api/admin/faults", summary: "Inject a fault (per facility or global).", tag: "admin", admin: true, request: "FaultCreateRequest", responses: { 200: "Fault", 400: "ErrorResponse", 401: "ErrorResponse" } },

@@ -10,7 +10,8 @@ import { XmlMsg as XmlMsgSchema, type XmlMsg } from "../results/result-schema.js
 import type { AuditLog } from "../services/audit-log.js";
 import type { FaultInjector } from "../services/fault-injector.js";
 import type { QualificationService } from "../services/qualification-service.js";
-import { jstDate, simulationTimestamp } from "../time/jst.js";
+import type { SimulationClock } from "../services/simulation-clock.js";
+import { simulationTimestamp } from "../time/jst.js";
 import {
   decodeXmlBytes,
   encodeXmlMsg,
@@ -33,9 +34,10 @@ export interface OqsOutcome {
   readonly dropAfterMs: number | null;
 }
 
-/** The header of a result made without a readable request: today in Japan time, ReferenceClassification 2. */
-function headerAt(now: Date, facility: string, characterCode: CharacterCode): HeaderInput {
-  return { processTime: simulationTimestamp(jstDate(now), now), simulationDate: jstDate(now), medicalInstitutionCode: facility, referenceClassification: "2", characterCode };
+/** The header of a result made without a readable request: the server's simulation date, ReferenceClassification 2. */
+export function headerAt(clock: SimulationClock, now: Date, facility: string, characterCode: CharacterCode): HeaderInput {
+  const d = clock.today(now);
+  return { processTime: simulationTimestamp(d, now), simulationDate: d, medicalInstitutionCode: facility, referenceClassification: "2", characterCode };
 }
 
 export class OqsProcessor {
@@ -44,6 +46,7 @@ export class OqsProcessor {
     private readonly faults: FaultInjector,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
+    private readonly clock: SimulationClock,
   ) {}
 
   /**
@@ -55,7 +58,7 @@ export class OqsProcessor {
   }
 
   private faultOutcome(channel: "xml-http" | "xml-folder", now: Date, facility: string, characterCode: CharacterCode, code: FaultCode, detail: string | null, httpStatus: number, malformed = true): OqsOutcome {
-    const msg = faultMessage(headerAt(now, facility, characterCode), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
+    const msg = faultMessage(headerAt(this.clock, now, facility, characterCode), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
     this.audit.recordResult(channel, msg, { detail: detail ? { reason: detail } : null });
     return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed, httpStatus, dropAfterMs: null };
   }
@@ -64,7 +67,7 @@ export class OqsProcessor {
     const now = this.now();
     let characterCode = sniffCharacterCode(bytes);
     const facility = sniffMedicalInstitutionCode(bytes);
-    const header = (): HeaderInput => headerAt(now, facility, characterCode);
+    const header = (): HeaderInput => headerAt(this.clock, now, facility, characterCode);
     const fault = (code: FaultCode, detail: string | null, malformed: boolean, httpStatus: number): OqsOutcome =>
       this.faultOutcome(channel, now, facility, characterCode, code, detail, httpStatus, malformed);
 
@@ -95,7 +98,7 @@ export class OqsProcessor {
       }
       if (action.maintenance) return fault("S901", null, false, 503);
       if (action.segment9) {
-        const msg = faultMessage({ ...header(), simulationDate: h.QualificationConfirmationDate }, action.segment9.code, action.segment9.message ?? undefined);
+        const msg = faultMessage({ ...header(), simulationDate: h.QualificationConfirmationDate ?? header().simulationDate }, action.segment9.code, action.segment9.message ?? undefined);
         this.audit.recordResult(channel, msg, { detail: { fault: "segment9" } });
         return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed: false, httpStatus: 200, dropAfterMs: null };
       }

@@ -67,7 +67,8 @@ const d8 = z.string().regex(/^\d{8}$/, "YYYYMMDD").refine(isCompactDate, "not a 
 export const OqsRequestSchema = z.strictObject({
   XmlMsg: z.strictObject({
     MessageHeader: z.strictObject({
-      QualificationConfirmationDate: d8,
+      // Left out (or empty), the server's simulation clock gives the date.
+      QualificationConfirmationDate: opt(d8),
       MedicalInstitutionCode: z.string().regex(/^\d{10}$/, "10 digits"),
       ArbitraryFileIdentifier: opt(z.string().max(64)),
       ReferenceClassification: opt(z.literal("2", { error: "only 2 (被保険者証情報) is served by file; the card path is the kiosk's" })),

@@ -6,3 +6,4 @@ export * from "./device-attestation.js";
 export * from "./schemas.js";
 export * from "../results/result-schema.js";
 export { isUsable } from "../results/result-builder.js";
+export * from "./rececon-schemas.js";

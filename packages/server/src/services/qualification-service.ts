@@ -32,12 +32,13 @@ import type { CardLink, CardLinkStore } from "../store/card-link-store.js";
 import type { ConfirmationStore } from "../store/confirmation-store.js";
 import { VersionedCache, type DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
-import { jstDate, simulationTimestamp, type CompactDate } from "../time/jst.js";
+import { simulationTimestamp, type CompactDate } from "../time/jst.js";
 import type { AuditChannel, AuditLog } from "./audit-log.js";
 import type { CertificateVerifier, InspectedCertificate } from "./certificate-verifier.js";
 import { ConsentService } from "./consent-service.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import type { NonceStore } from "./nonce-store.js";
+import type { SimulationClock } from "./simulation-clock.js";
 
 export interface LookupAnswer {
   readonly msg: XmlMsg;
@@ -60,6 +61,8 @@ export interface QualificationServiceDeps {
   readonly commits: GroupCommit;
   readonly dataVersion: DataVersion;
   readonly now: () => Date;
+  /** The server's simulation date, for requests without one. */
+  readonly clock: SimulationClock;
 }
 
 type AuthOutcome =
@@ -97,7 +100,7 @@ export class QualificationService {
   }
 
   private today(now: Date): CompactDate {
-    return jstDate(now);
+    return this.deps.clock.today(now);
   }
 
   /** Nonce, certificate chain and dates, proof of presence (PIN signature or device), then the serial's link. */
