@@ -13,6 +13,7 @@ import type { QualificationService } from "./services/qualification-service.js";
 import type { ScenarioService } from "./services/scenario-service.js";
 import type { SessionService } from "./services/session-service.js";
 import type { SimulationClock } from "./services/simulation-clock.js";
+import type { MedicalInfoService } from "./services/medical-info-service.js";
 
 export interface ServerContext {
   readonly version: string;
@@ -33,5 +34,7 @@ export interface ServerContext {
   readonly scenarios: ScenarioService;
   readonly oqs: OqsProcessor;
   readonly folders: OqsFolderInterface;
+  /** 薬剤・特定健診情報 and who may see them (also for the reception page). */
+  readonly medicalInfo: MedicalInfoService;
   reseed(): Promise<{ summary: SeedSummary; warnings: readonly string[] }>;
 }

@@ -20,11 +20,11 @@ import type { XmlMsg } from "../results/result-schema.js";
 import { encodeXmlMsg, type CharacterCode } from "./xml-codec.js";
 import { LoopBudget, type LoopBudgetOptions } from "./loop-budget.js";
 import type { OqsOutcome, OqsProcessor } from "./oqs-processor.js";
+import { answerName, parseRequestName, REQUEST_FILE, type RequestKind } from "./file-kinds.js";
+import { errorCode, isAlive, notPlainFile, statKey, TEMP_FILE, withSuffix } from "./folder-files.js";
 
-export const REQUEST_FILE = /^OQSsiquc01req_(.+)\.xml$/i;
-/** Our temporary answer files: `.oqs-<pid>-<n>.tmp`, and `.<answer name>.<pid>.tmp` from earlier versions. */
-const TEMP_FILE = /^\.(?:oqs-(\d+)-\d+|OQSsiquc01res_.*\.(\d+))\.tmp$/;
-const NAME_MAX_BYTES = 255;
+export { REQUEST_FILE } from "./file-kinds.js";
+
 const DEFAULT_QUIET_MS = 2000;
 const DEFAULT_CONCURRENCY = 4;
 /** Files looked at (lstat) at once during a scan: a listing of thousands must not flood the thread pool. */
@@ -56,39 +56,6 @@ export interface FolderInterfaceOptions {
   readonly writeFile?: (path: string, bytes: Uint8Array) => Promise<void>;
   readonly faceCharacterCode?: CharacterCode;
   readonly log?: (line: string) => void;
-}
-
-/** What a request file looked like: it is taken only while this stays the same. */
-const statKey = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}`;
-
-/** Why an entry in `req` is refused without reading it, or null for a plain file. */
-function notPlainFile(st: Stats): string | null {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  if (st.isSocket()) return "a socket";
-  if (st.isDirectory()) return "a directory";
-  if (!st.isFile()) return "not a regular file";
-  if (st.nlink > 1) return "a file with other hard links";
-  return null;
-}
-
-const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-
-/** `name` with `suffix` added, shortened (by characters, counted in bytes) to fit one path component. */
-function withSuffix(name: string, suffix: string): string {
-  let base = name;
-  while (Buffer.byteLength(base + suffix) > NAME_MAX_BYTES) base = base.slice(0, -1);
-  return base + suffix;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, not ours to signal
-  }
 }
 
 interface Seen {
@@ -302,7 +269,7 @@ export class OqsFolderInterface {
       if (unwritten?.key === key) return await this.answer(name, path, key, unwritten.outcome, unwritten.attempts);
       const refused = notPlainFile(st);
       if (refused) return await this.answer(name, path, key, this.options.processor.refuse(`the request is ${refused}: refused unread`, new Uint8Array(0), "xml-folder"), 0);
-      const read = await this.read(path, key);
+      const read = await this.read(path, key, parseRequestName(name)!.kind);
       if (read === "changed") return void this.seen.delete(name); // a writer is still at it: watch it again
       await this.answer(name, path, key, read, 0);
     } catch (e) {
@@ -313,7 +280,7 @@ export class OqsFolderInterface {
   }
 
   /** Reads a request through a descriptor that cannot be a symlink, a FIFO or a device; at most the size limit. */
-  private async read(path: string, key: string): Promise<OqsOutcome | "changed"> {
+  private async read(path: string, key: string, kind: RequestKind): Promise<OqsOutcome | "changed"> {
     const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((e: NodeJS.ErrnoException) => {
       if (e.code === "ELOOP") return "symlink" as const; // swapped for a symlink after the lstat
       throw e;
@@ -331,7 +298,7 @@ export class OqsFolderInterface {
       }
       const bytes = await this.readBytes(fh, st.size);
       if (statKey(await fh.stat()) !== key) return "changed";
-      return await this.options.processor.process(bytes, "xml-folder");
+      return await this.options.processor.process(bytes, "xml-folder", kind);
     } finally {
       await fh.close();
     }
@@ -350,9 +317,9 @@ export class OqsFolderInterface {
 
   /** Writes the answer, then deletes the request (or moves it to error); if the answer cannot be written, the request stays. */
   private async answer(name: string, path: string, key: string, outcome: OqsOutcome, attempts: number): Promise<void> {
-    const suffix = REQUEST_FILE.exec(name)![1];
+    const { kind, suffix } = parseRequestName(name)!;
     try {
-      await this.writeAtomically(this.options.folders.res, `OQSsiquc01res_${suffix}.xml`, outcome.bytes);
+      await this.writeAtomically(this.options.folders.res, answerName(kind, suffix, outcome.extension ?? "xml"), outcome.bytes);
     } catch (e) {
       const waitMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempts);
       this.unwritten.set(name, { key, outcome, attempts: attempts + 1, retryAt: this.now() + waitMs });

@@ -32,6 +32,7 @@ import type { CardLink, CardLinkStore } from "../store/card-link-store.js";
 import type { ConfirmationStore } from "../store/confirmation-store.js";
 import { VersionedCache, type DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
+import type { ReferenceNumberStore } from "../store/reference-number-store.js";
 import { simulationTimestamp, type CompactDate } from "../time/jst.js";
 import type { AuditChannel, AuditLog } from "./audit-log.js";
 import type { CertificateVerifier, InspectedCertificate } from "./certificate-verifier.js";
@@ -63,6 +64,8 @@ export interface QualificationServiceDeps {
   readonly now: () => Date;
   /** The server's simulation date, for requests without one. */
   readonly clock: SimulationClock;
+  /** 照会番号 registered per facility and person: results carry it unless the request brings its own. */
+  readonly references: ReferenceNumberStore;
 }
 
 type AuthOutcome =
@@ -219,7 +222,7 @@ export class QualificationService {
       const provision = ConsentService.cardProvision(flow, consents.snapshot(personId, facility));
       return { validity: outcome.validity, results: outcome.qualifications.map((q) => resultOfQualification(person, q, d, provision)) };
     });
-    const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber);
+    const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber ?? this.deps.references.get(facility, personId) ?? undefined);
     return { msg, usable: isUsable(msg) };
   }
 
@@ -264,6 +267,9 @@ export class QualificationService {
       consents: {},
     };
     const results = outcome.qualifications.map((q) => resultOfQualification(people.get(q.personId)!, q, d, provision));
+    const persons = new Set(outcome.qualifications.map((q) => q.personId));
+    const onlyPerson = persons.size === 1 ? [...persons][0]! : null;
+    const referenceNumber = req.referenceNumber ?? (onlyPerson ? (this.deps.references.get(req.medicalInstitutionCode, onlyPerson) ?? undefined) : undefined);
     const notices: NoticeCode[] = [];
     let msg: XmlMsg | null = null;
     let documentId: string | null = null;
@@ -271,13 +277,13 @@ export class QualificationService {
       const q = outcome.qualifications[0]!;
       const check = documentCheck(req.presentedDocument, store.documentsOf(q.qualificationId), d, req.cardReadFailure);
       documentId = check.document?.documentId ?? null;
-      if (!check.ok) msg = refusalMessage(h, check.code, { validity: outcome.validity, results }, req.referenceNumber);
+      if (!check.ok) msg = refusalMessage(h, check.code, { validity: outcome.validity, results }, referenceNumber);
       else if (check.notice) notices.push(check.notice);
     }
-    msg ??= successMessage(h, outcome.validity, results, notices, req.referenceNumber);
+    msg ??= successMessage(h, outcome.validity, results, notices, referenceNumber);
     const done = msg;
     await commits.run(() => audit.recordResult(channel, done, {
-      personId: outcome.qualifications.length === 1 ? outcome.qualifications[0]!.personId : null,
+      personId: onlyPerson,
       detail: {
         ...(req.presentedDocument && { presentedDocument: req.presentedDocument }),
         ...(documentId && { documentId }),
