@@ -1,6 +1,6 @@
 /**
- * The 連携アプリ stand-in: answers OQSsiquc01req_*.xml dropped into `req` with OQSsiquc01res_*.xml in `res`,
- * and writes OQSsiquc01res_face_*.xml into `face` after each completed kiosk session. fs.watch gives prompt
+ * The 連携アプリ stand-in: answers `<kind>req_*.xml` dropped into `req` (file-kinds.ts: the single lookup,
+ * 一括照会, 照会番号, 薬剤・特定健診情報) with `<kind>res_*.xml` (or .pdf) in `res`, and writes OQSsiquc01res_face_*.xml into `face` after each completed kiosk session. fs.watch gives prompt
  * pick-up; a periodic rescan catches whatever the watcher misses (it can drop events).
  *
  * Nothing a request file is or contains can stop the loop or be lost:
