@@ -28,6 +28,11 @@ export function receconHandlers(ctx: ServerContext, { send, requireJson }: Route
       const out = await ctx.oqs.process(req.body, "xml-http", kind);
       res.status(out.httpStatus).type(out.extension === "pdf" ? "application/pdf" : contentTypeFor(out.characterCode)).send(out.bytes);
     },
+    "post /api/v1/medical-info": (req, res) => {
+      requireJson(req);
+      const body = parseInput(R.MedicalInfoRequest, req.body);
+      send(res, R.MedicalInfoResponse, ctx.medicalInfo.view(body.medicalInstitutionCode, body));
+    },
     "get /api/admin/clock": (_req, res) => send(res, R.ClockResponse, ctx.clock.view()),
     "put /api/admin/clock": (req, res) => {
       requireJson(req);

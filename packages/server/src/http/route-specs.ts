@@ -41,6 +41,14 @@ export const ROUTES: readonly RouteSpec[] = [
     request: "SessionCompleteRequest",
     responses: { 200: "SessionCompleteResponse", 404: "ErrorResponse", 409: "ErrorResponse", ...errors },
   },
+  {
+    method: "post",
+    path: "/api/v1/medical-info",
+    summary: "What the doctor can see now: the patient's 薬剤情報 and 特定健診情報 at this facility, each only with a current consent (else the reason code).",
+    tag: "lookup",
+    request: "MedicalInfoRequest",
+    responses: { 200: "MedicalInfoResponse", ...errors },
+  },
   { method: "post", path: "/api/xml/OQSsiquc01", summary: "The file interface over HTTP: an OQSsiquc01req XML in, the OQSsiquc01res XML out.", tag: "xml", request: "xml", responses: { 200: "xml", 400: "xml", 503: "xml", 415: "ErrorResponse", 413: "ErrorResponse" } },
   {
     method: "post",

@@ -16,7 +16,8 @@ import type { QualificationStore } from "../store/qualification-store.js";
 import type { AuditLog } from "./audit-log.js";
 import type { ConsentService } from "./consent-service.js";
 import type { MedicalRecords, MonthRecord } from "./medical-records.js";
-import { findPerson } from "./reference-service.js";
+import { findPerson, type InsuranceNumbers } from "./reference-service.js";
+import type { MedicalInfoResponse } from "../protocol/rececon-schemas.js";
 import type { SimulationClock } from "./simulation-clock.js";
 
 type Header = DrugInfoRequest["XmlMsg"]["MessageHeader"];
@@ -68,6 +69,40 @@ export class MedicalInfoService {
   checkupsOf(personId: string) {
     const today = this.clock.today();
     return (this.records().persons[personId]?.checkups ?? []).filter((c) => c.EffectiveTime <= today);
+  }
+
+  /** What the doctor can see now at `facility`, item by item, with the reason where nothing (the reception page). */
+  view(facility: string, numbers: InsuranceNumbers): MedicalInfoResponse {
+    const match = findPerson(this.store, numbers);
+    const gate = (item: "pharmacists" | "specificHealthCheckups") => (match.ok ? this.access(match.personId, facility, item) : { ok: false, code: match.code });
+    const drugs = gate("pharmacists");
+    const checkups = gate("specificHealthCheckups");
+    return {
+      pharmacists: {
+        available: drugs.ok,
+        ...(drugs.code && { code: drugs.code }),
+        dispensings:
+          drugs.ok && match.ok
+            ? this.prescriptionsOf(match.personId).flatMap((m) =>
+                m.dispensings.map((d) => ({
+                  month: m.MeTrMonth,
+                  institution: m.MeTrDiHNm,
+                  ...(m.PrlsHNm && { pharmacy: m.PrlsHNm }),
+                  date: d.DiDate,
+                  drugs: d.drugs.map((x) => ({ name: x.DrugN, ...(x.IngreN && { ingredient: x.IngreN }), quantity: x.Qua1, unit: x.Unit, usage: x.UsageN, days: x.Times, ...(x.SpInst && { note: x.SpInst }) })),
+                })),
+              )
+            : [],
+      },
+      specificHealthCheckups: {
+        available: checkups.ok,
+        ...(checkups.code && { code: checkups.code }),
+        checkups:
+          checkups.ok && match.ok
+            ? this.checkupsOf(match.personId).map((c) => ({ date: c.EffectiveTime, items: c.items.map((i) => ({ name: i.ItemName, value: i.DataValueName ?? i.DataValue, ...(i.Unit && { unit: i.Unit }) })) }))
+            : [],
+      },
+    };
   }
 
   drugs(r: DrugInfoRequest["XmlMsg"]): RececonAnswer {

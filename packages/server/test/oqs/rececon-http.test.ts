@@ -164,3 +164,21 @@ describe("薬剤情報 and 特定健診情報, behind the patient's consent at t
     expect(xmlTag(refused, "ErrorCode")).toBe("E503");
   });
 });
+
+describe("POST /api/v1/medical-info (the reception page's 'what the doctor can see now')", () => {
+  const ask = (body: object) => h.http.post("/api/v1/medical-info").send(body);
+  it("the records where a consent holds, else the reason; bad input 400", async () => {
+    const numbers = { insurerNumber: P0001.insurer, insuredCardSymbol: P0001.symbol, insuredIdentificationNumber: P0001.number, insuredBranchNumber: P0001.branch };
+    const r = await confirmCard(h, "P0001");
+    await h.http.post("/api/v1/consents").send({ confirmationId: r.body.simulator.confirmationId, comprehensive: true, items: { specificHealthCheckups: false } });
+    const here = await ask({ medicalInstitutionCode: FACILITY, ...numbers });
+    expect(here.status).toBe(200);
+    expect(here.body.pharmacists.available).toBe(true);
+    expect(here.body.pharmacists.dispensings[0].drugs[0].name).toBe("アムロジピン錠5mg");
+    expect(here.body.specificHealthCheckups).toEqual({ available: false, code: "E501", checkups: [] });
+    expect((await ask({ medicalInstitutionCode: OTHER_FACILITY, ...numbers })).body.pharmacists).toEqual({ available: false, code: "E501", dispensings: [] });
+    expect((await ask({ medicalInstitutionCode: FACILITY, insurerNumber: NOBODY.insurer, insuredIdentificationNumber: NOBODY.number })).body.pharmacists.code).toBe("E411");
+    expect((await ask({ medicalInstitutionCode: FACILITY, ...numbers, extra: 1 })).status).toBe(400);
+    expect((await h.http.post("/api/v1/medical-info").set("content-type", "text/plain").send("{}")).status).toBe(415);
+  });
+});
