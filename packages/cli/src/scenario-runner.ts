@@ -169,6 +169,11 @@ export class ScenarioRunner {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     let simulationDate: string | undefined;
+    // The server's clock as the trainer left it: set for the scenario (prepareScenario), put back after it.
+    const previousClock = await this.#performer.admin.clock().catch(() => undefined);
+    const restoreClock = async () => {
+      if (previousClock !== undefined) await this.#performer.admin.setClock(previousClock).catch(() => {});
+    };
     try {
       const prepared = await prepareScenario(scenario, {
         performer: this.#performer,
@@ -178,10 +183,12 @@ export class ScenarioRunner {
       });
       simulationDate = prepared.simulationDate;
     } catch (e) {
+      await restoreClock();
       return { name: scenario.name, title: scenario.title, ok: false, ms: ms(), error: `setup: ${(e as Error).message}`, steps: skippedSteps(scenario.steps, 0) };
     }
     const steps = await runSteps(scenario, this.#performer, { facility: this.facility, simulationDate }, hooks);
     await this.#performer.reset().catch(() => {});
+    await restoreClock();
     return { name: scenario.name, title: scenario.title, ok: steps.every((s) => s.status !== "fail"), ms: ms(), steps };
   }
 }

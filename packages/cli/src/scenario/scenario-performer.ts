@@ -35,6 +35,9 @@ export interface ScenarioAdmin {
   personAction(personId: string, action: PersonAction): Promise<void>;
   addFault(fault: FaultCreateRequest): Promise<void>;
   clearFaults(): Promise<void>;
+  /** The server's simulation clock (PUT /api/admin/clock): YYYYMMDD, or null for real time. */
+  clock(): Promise<string | null>;
+  setClock(date: string | null): Promise<void>;
 }
 
 /** The steps that happen at the server, not at the kiosk: the same for every performer. */

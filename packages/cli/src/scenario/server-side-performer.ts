@@ -31,6 +31,8 @@ export class ServerSideSteps implements ServerSidePerformer {
       personAction: async (personId, action) => void (await server.personAction({ params: { personId }, body: action })),
       addFault: async (fault) => void (await server.addFault({ body: fault })),
       clearFaults: async () => void (await server.clearFaults()),
+      clock: async () => (await server.clock()).date,
+      setClock: async (date) => void (await server.setClock({ body: { date } })),
     };
   }
 
