@@ -114,7 +114,8 @@ export class ScenarioRunner {
         cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
         clock = new ShiftedClock();
         adminToken = randomBytes(18).toString("base64url");
-        const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), now: clock.now, adminToken, watchFolders: false, log: () => undefined });
+        // 一括照会 stays 処理中 for 1 s here, so a scenario sees the poll without waiting long.
+        const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), now: clock.now, adminToken, watchFolders: false, bulkProcessingMs: 1000, log: () => undefined });
         cleanups.push(() => server.close());
         serverUrl = (await server.listen(0, "127.0.0.1")).url;
       }
