@@ -182,3 +182,34 @@ describe("POST /api/v1/medical-info (the reception page's 'what the doctor can s
     expect((await h.http.post("/api/v1/medical-info").set("content-type", "text/plain").send("{}")).status).toBe(415);
   });
 });
+
+describe("a big batch does not starve the nonce API", () => {
+  it("nonces issued while a 100-person batch is worked out are answered before the batch is done", async () => {
+    const big = await startHarness({ bulkProcessingMs: 0, bulkMaxPersons: 100 });
+    try {
+      const { url } = await big.server.listen(0, "127.0.0.1");
+      const post = (path: string, body: string, type: string) => fetch(`${url}${path}`, { method: "POST", headers: { "content-type": type }, body });
+      const r1 = await (await post("/api/xml/OQSmuquc01", bulkLookupXml(Array(100).fill(VALID)), "application/xml")).text();
+      const order: string[] = [];
+      const batch = post("/api/xml/OQSmuquc02", receptionXml(xmlTag(r1, "ReceptionNumber")!), "application/xml").then(async (r) => {
+        order.push("batch");
+        return r.text();
+      });
+      // The batch has started (one person per turn of the event loop); a kiosk asks for nonces meanwhile.
+      const nonces = Array.from({ length: 5 }, () =>
+        post("/api/v1/nonces", JSON.stringify({ medicalInstitutionCode: FACILITY }), "application/json").then((r) => {
+          order.push("nonce");
+          return r.status;
+        }),
+      );
+      expect(await Promise.all(nonces)).toEqual([200, 200, 200, 200, 200]);
+      const done = await batch;
+      expect(xmlTag(done, "NumberOfProcessingResult")).toBe("100");
+      expect(order.indexOf("batch")).toBeGreaterThan(order.indexOf("nonce"));
+      expect(order.filter((o) => o === "nonce")).toHaveLength(5);
+      expect(order.at(-1)).toBe("batch");
+    } finally {
+      await big.close();
+    }
+  });
+});
