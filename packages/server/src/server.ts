@@ -44,6 +44,8 @@ import { CardLinkStore } from "./store/card-link-store.js";
 import { ConfirmationStore } from "./store/confirmation-store.js";
 import { DataVersion } from "./store/data-version.js";
 import { QualificationStore } from "./store/qualification-store.js";
+import { BenefitLookups } from "./benefits/benefit-lookups.js";
+import { BenefitStore } from "./benefits/benefit-store.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -198,7 +200,9 @@ async function startServer(
   const dataVersion = new DataVersion();
   const consents = new ConsentService(db, confirmations, audit, now, sessionTtlMs, dataVersion);
   const commits = new GroupCommit(db, checkpointer ? { checkpoint: () => checkpointer.checkpoint() } : {});
-  const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now });
+  const benefitStore = new BenefitStore(db);
+  const benefits = new BenefitLookups(benefitStore, links);
+  const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now, benefits });
   const oqs = new OqsProcessor(qualifications, faults, audit, now);
   const oqsFolders: OqsFolders = { ...defaultOqsFolders(dataDir), ...options.oqsFolders };
   const folders = new OqsFolderInterface({ folders: oqsFolders, processor: oqs, rescanMs: options.rescanMs, quietMs: options.folderQuietMs, faceCharacterCode: options.faceCharacterCode, log });

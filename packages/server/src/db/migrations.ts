@@ -2,6 +2,8 @@
  * Numbered schema migrations, applied in order inside one transaction each and recorded in
  * schema_migrations. Never edit a released migration: add the next number.
  */
+import { BENEFITS_MIGRATION } from "../benefits/benefit-store.js";
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -180,4 +182,6 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM sqlite_sequence WHERE name = 'audit_log';
     `,
   },
+  // Kept in its own module (benefits/benefit-store.ts) beside the store that reads it.
+  BENEFITS_MIGRATION,
 ];

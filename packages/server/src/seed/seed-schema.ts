@@ -14,7 +14,7 @@ export const SeedDate = z
   .refine((s) => isCompactDate(toCompactDate(s)), "not a calendar date")
   .transform(toCompactDate);
 
-export const InsurerKind = z.enum(["kyokai", "kumiai", "kyosai", "kokuho", "kokuho-kumiai", "kouki", "other"]);
+export const InsurerKind = z.enum(["kyokai", "kumiai", "kyosai", "kokuho", "kokuho-kumiai", "kouki", "welfare", "other"]);
 
 export const InsurerSeed = z.strictObject({
   insurerNumber: z.string().refine(hasValidInsurerCheckDigit, "not a 6- or 8-digit 保険者番号 with a valid check digit"),
@@ -81,7 +81,8 @@ export const QualificationSeed = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9_-]+$/),
     insurerNumber: z.string().regex(/^(\d{6}|\d{8})$/, "6 or 8 digits (no padding in seeds)"),
-    insuredCardClassification: z.enum(["01", "02", "03", "04", "05", "06", "07"]).default("01"),
+    /** "A1": 医療扶助 (生活保護): insurerNumber is then the 公費負担者番号 (法別 12), the id the 受給者番号. */
+    insuredCardClassification: z.enum(["01", "02", "03", "04", "05", "06", "07", "A1"]).default("01"),
     insuredCardSymbol: z.string().max(38).optional(),
     insuredIdentificationNumber: z.string().min(1).max(38),
     insuredBranchNumber: z.string().regex(/^\d{2}$/, "2 digits").optional(),

@@ -20,7 +20,7 @@ export interface QualificationRecord {
   readonly insurerNumber: string; // digits
   readonly insurerName: string;
   readonly insurerKind: string;
-  readonly insuredCardClassification: "01" | "02" | "03" | "04" | "05" | "06" | "07";
+  readonly insuredCardClassification: "01" | "02" | "03" | "04" | "05" | "06" | "07" | "A1";
   readonly insuredCardSymbol: string | null;
   readonly insuredIdentificationNumber: string;
   readonly insuredBranchNumber: string | null;
