@@ -106,6 +106,7 @@ class SwitchableQualification implements QualificationPort {
   confirmWithDevice: QualificationPort["confirmWithDevice"] = (...a) => this.#client.confirmWithDevice(...a);
   consent: QualificationPort["consent"] = (...a) => this.#client.consent(...a);
   complete: QualificationPort["complete"] = (...a) => this.#client.complete(...a);
+  register: NonNullable<QualificationPort["register"]> = (...a) => this.#client.register(...a);
 }
 
 class StepFailure extends Error {

@@ -12,6 +12,7 @@ import {
   ErrorResponse,
   NonceResponse,
   QualificationResponse,
+  RegistrationResponse,
   SessionCompleteResponse,
   certificateSha256Hex,
   signDeviceAttestation,
@@ -38,6 +39,8 @@ export interface QualificationClientOptions {
   /** Optional trainer settings passed through to every card lookup. */
   readonly simulationDate?: string;
   readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
+  /** The 医療費助成 (PMH) screen: false = the municipality is not on PMH yet; unset = the server's default by date. */
+  readonly publicExpenseScreen?: boolean;
 }
 
 /** The reader device (特定機関認証 stand-in) that attests face and 目視 confirmations. */
@@ -83,6 +86,13 @@ export class QualificationClient {
     return this.#post("/api/v1/consents", answer, ConsentResponse);
   }
 
+  /** 保険証利用登録 at the reader: the card signed the nonce (PIN verified). */
+  async register(nonce: string, certificateDer: Uint8Array, signature: Uint8Array): Promise<z.infer<typeof RegistrationResponse>> {
+    const { medicalInstitutionCode, simulationDate } = this.#options;
+    const body = { medicalInstitutionCode, nonce, certificate: Buffer.from(certificateDer).toString("base64"), signature: Buffer.from(signature).toString("base64"), ...(simulationDate ? { simulationDate } : {}) };
+    return this.#post("/api/v1/registrations", body, RegistrationResponse);
+  }
+
   async complete(confirmationId: string): Promise<z.infer<typeof SessionCompleteResponse>> {
     return this.#post("/api/v1/sessions/complete", { confirmationId }, SessionCompleteResponse);
   }
@@ -94,6 +104,7 @@ export class QualificationClient {
       certificate: Buffer.from(certificateDer).toString("base64"),
       ...(this.#options.simulationDate ? { simulationDate: this.#options.simulationDate } : {}),
       ...(this.#options.consentFlow ? { consentFlow: this.#options.consentFlow } : {}),
+      ...(this.#options.publicExpenseScreen !== undefined ? { publicExpenseScreen: this.#options.publicExpenseScreen } : {}),
     };
   }
 

@@ -182,7 +182,7 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
       if (path === "/ui/settings") {
         if (req.method === "POST") {
           try {
-            const patch = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { simulationDate?: unknown; consentFlow?: unknown };
+            const patch = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { simulationDate?: unknown; consentFlow?: unknown; publicExpenseScreen?: unknown };
             return json(res, 200, settings.update(patch));
           } catch (e) {
             return json(res, 400, { error: { message: (e as Error).message } });

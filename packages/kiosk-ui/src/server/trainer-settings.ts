@@ -14,6 +14,8 @@ export interface TrainerSettingsView {
   readonly simulationDate: string | null;
   /** null: the server decides from the date. */
   readonly consentFlow: ConsentFlowSetting | null;
+  /** 医療費助成 (PMH) screen: false = the municipality is not on PMH yet; null = the server's default by date. */
+  readonly publicExpenseScreen: boolean | null;
 }
 
 export class TrainerSettings {
@@ -21,7 +23,7 @@ export class TrainerSettings {
   readonly #listeners = new Set<(view: TrainerSettingsView) => void>();
 
   constructor(initial: Partial<TrainerSettingsView> = {}) {
-    this.#view = { simulationDate: initial.simulationDate ?? null, consentFlow: initial.consentFlow ?? null };
+    this.#view = { simulationDate: initial.simulationDate ?? null, consentFlow: initial.consentFlow ?? null, publicExpenseScreen: initial.publicExpenseScreen ?? null };
   }
 
   get view(): TrainerSettingsView {
@@ -29,8 +31,8 @@ export class TrainerSettings {
   }
 
   /** Throws on a malformed value (the caller answers 400). */
-  update(patch: { simulationDate?: unknown; consentFlow?: unknown }): TrainerSettingsView {
-    let { simulationDate, consentFlow } = this.#view;
+  update(patch: { simulationDate?: unknown; consentFlow?: unknown; publicExpenseScreen?: unknown }): TrainerSettingsView {
+    let { simulationDate, consentFlow, publicExpenseScreen } = this.#view;
     if (patch.simulationDate !== undefined) {
       if (patch.simulationDate === null || patch.simulationDate === "") simulationDate = null;
       else if (typeof patch.simulationDate === "string" && /^\d{8}$/.test(patch.simulationDate.replaceAll("-", ""))) simulationDate = patch.simulationDate.replaceAll("-", "");
@@ -41,7 +43,11 @@ export class TrainerSettings {
       else if (patch.consentFlow === "since-2024-10-07" || patch.consentFlow === "before-2024-10-07") consentFlow = patch.consentFlow;
       else throw new TypeError("consentFlow must be since-2024-10-07 or before-2024-10-07");
     }
-    this.#view = { simulationDate, consentFlow };
+    if (patch.publicExpenseScreen !== undefined) {
+      if (patch.publicExpenseScreen === null || typeof patch.publicExpenseScreen === "boolean") publicExpenseScreen = patch.publicExpenseScreen;
+      else throw new TypeError("publicExpenseScreen must be true, false or null");
+    }
+    this.#view = { simulationDate, consentFlow, publicExpenseScreen };
     for (const l of this.#listeners) l(this.#view);
     return this.#view;
   }
@@ -64,7 +70,12 @@ export class TrainerQualificationPort implements QualificationPort {
 
   #client(): QualificationClient {
     const s = this.settings.view;
-    return new QualificationClient({ ...this.#base, ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}), ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}) });
+    return new QualificationClient({
+      ...this.#base,
+      ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}),
+      ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}),
+      ...(s.publicExpenseScreen !== null ? { publicExpenseScreen: s.publicExpenseScreen } : {}),
+    });
   }
 
   nonce: QualificationPort["nonce"] = () => this.#client().nonce();
@@ -72,4 +83,5 @@ export class TrainerQualificationPort implements QualificationPort {
   confirmWithDevice: QualificationPort["confirmWithDevice"] = (...a) => this.#client().confirmWithDevice(...a);
   consent: QualificationPort["consent"] = (...a) => this.#client().consent(...a);
   complete: QualificationPort["complete"] = (...a) => this.#client().complete(...a);
+  register: NonNullable<QualificationPort["register"]> = (...a) => this.#client().register(...a);
 }
