@@ -44,7 +44,7 @@ const ErrorCode = z.enum(SESSION_ERROR_CODES);
 const Method = z.enum(["face", "pin", "visual"]);
 const ConsentItemName = z.enum(CONSENT_ITEMS as [ConsentItem, ...ConsentItem[]]);
 const ConsentFlow = z.enum(["since-2024-10-07", "before-2024-10-07"]);
-const Validity = z.enum(["1", "2", "3", "4", "5"]);
+const Validity = z.enum(["1", "2", "3", "4", "5", "6"]);
 const ServerCode = z.string().regex(/^[A-Z]\d{3}$/, "a result code such as E131 or N102 (server/RESULT-CODES.md)");
 const IsoDate = z
   .string()
