@@ -58,6 +58,7 @@ export const RESULT_CODES = {
   E204: { kind: "refusal", httpStatus: 200, message: "資格情報のお知らせ・マイナポータル画面は、マイナ保険証をオンラインで読み取れない場合に限りカードとともに使えます。", description: "お知らせ / マイナポータル + card without a reason the card cannot be read online (cardReadFailure)." },
   E205: { kind: "refusal", httpStatus: 200, message: "提示された書類の発行記録がありません。", description: "No such document issued for this qualification (e.g. 資格確認書 for a マイナ保険証 holder)." },
   E206: { kind: "refusal", httpStatus: 200, message: "提示された書類は紛失・返却の届出がされています。", description: "Document reported lost or returned." },
+  E207: { kind: "refusal", httpStatus: 200, message: "資格情報のお知らせの有効期限が切れています。新しいお知らせ（負担割合）を確認してください。", description: "70–74: the 資格情報のお知らせ shown is past its expiry (the 負担割合 period it states ended)." },
   // Kiosk session and consent (JSON errors)
   E301: { kind: "http", httpStatus: 404, message: "確認IDが存在しないか、有効期限が切れています。", description: "confirmationId unknown or older than the session TTL (default 30 min)." },
   E302: { kind: "http", httpStatus: 409, message: "このセッションは完了済みです。", description: "sessions/complete called twice for one confirmation." },

@@ -49,7 +49,8 @@ export const SpecificDiseaseSeed = z.strictObject({
   selfPay: z.enum(["10000", "20000"]),
 });
 
-export const DocumentKind = z.enum(["legacy-card", "kakuninsho-paper", "kakuninsho-card"]);
+/** oshirase: a 資格情報のお知らせ with an expiry (70–74: the 負担割合 period it states). */
+export const DocumentKind = z.enum(["legacy-card", "kakuninsho-paper", "kakuninsho-card", "oshirase"]);
 export const DocumentStatus = z.enum(["active", "lost", "returned"]);
 
 const LEGACY_LAST_ISSUE = "20241201"; // no new 健康保険証 from 2024-12-02
@@ -67,7 +68,7 @@ export const DocumentSeed = z
   .superRefine((d, ctx) => {
     if (d.kind === "legacy-card" && d.issuedOn > LEGACY_LAST_ISSUE)
       ctx.addIssue({ code: "custom", path: ["issuedOn"], message: "no 健康保険証 is issued from 2024-12-02" });
-    if (d.kind !== "legacy-card") {
+    if (d.kind === "kakuninsho-paper" || d.kind === "kakuninsho-card") {
       if (d.issuedOn < KAKUNINSHO_FIRST_ISSUE) ctx.addIssue({ code: "custom", path: ["issuedOn"], message: "資格確認書 exist from 2024-12-02" });
       if (!d.validUntil) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "a 資格確認書 always has a valid-until date" });
       const limit = addMonths(d.issuedOn, d.kind === "kakuninsho-paper" ? 3 : 60);

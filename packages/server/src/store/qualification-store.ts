@@ -42,7 +42,7 @@ export interface QualificationRecord {
 export interface DocumentRecord {
   readonly documentId: string;
   readonly qualificationId: string;
-  readonly kind: "legacy-card" | "kakuninsho-paper" | "kakuninsho-card";
+  readonly kind: "legacy-card" | "kakuninsho-paper" | "kakuninsho-card" | "oshirase";
   readonly issuedOn: CompactDate;
   readonly validUntil: CompactDate | null;
   readonly status: "active" | "lost" | "returned";

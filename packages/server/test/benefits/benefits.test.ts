@@ -124,6 +124,16 @@ describe("後期高齢者 資格確認書 from 2026-08-01", () => {
   });
 });
 
+describe("資格情報のお知らせ of a 70–74 with an expiry", () => {
+  const ask = (simulationDate: string) =>
+    h.http.post("/api/v1/qualifications/insurance").send({ medicalInstitutionCode: FACILITY, insurerNumber: "01130012", insuredCardSymbol: "13030006", insuredIdentificationNumber: "66", insuredBranchNumber: "00", birthdate: "19540315", presentedDocument: "oshirase-with-card", cardReadFailure: "reader-broken", simulationDate });
+
+  it("is accepted (with the card, the reader broken) to its expiry and refused after it (E207)", async () => {
+    expect(body(await ask("20260731"))).toMatchObject({ ProcessingResultStatus: "1", ProcessingResultCode: "N203", QualificationValidity: "1" });
+    expect(body(await ask("20260801"))).toMatchObject({ ProcessingResultStatus: "2", ProcessingResultCode: "E207", QualificationValidity: "1" });
+  });
+});
+
 describe("grace period after an expiry", () => {
   it("returns the qualification only: qualificationOnly, no PMH screen", async () => {
     const r = await confirmCard(h, "P0006");
