@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { dataDir } from "@onshi-sim/card-sim";
 import { loadScenarios, needsFace, SCENARIOS_DIR, type Scenario } from "@onshi-sim/scenarios";
+import { sourceText } from "@onshi-sim/texts";
 import { DEFAULT_FACILITY, formatScenarioResult, formatSummary, ScenarioRunner, type ScenarioResult } from "./scenario-runner.js";
 import { UsageError } from "./main.js";
 
@@ -54,7 +55,7 @@ export async function runScenarioCommand(argv: string[], out: NodeJS.WritableStr
       return 0;
     }
     const width = Math.max(...catalogue.map((s) => s.name.length), 4);
-    for (const s of catalogue) out.write(`${s.name.padEnd(width)}  ${s.title.ja} — ${s.title.en}  [${s.source.map((r) => r.document).join(", ")}]\n`);
+    for (const s of catalogue) out.write(`${s.name.padEnd(width)}  ${s.title.ja} — ${s.title.en}  [${s.source.map((r) => sourceText(r).ja).join("; ")}]\n`);
     out.write(`${catalogue.length} scenarios\n`);
     return 0;
   }

@@ -41,7 +41,7 @@ describe("the committed card fixtures", () => {
       expect(cert.serialNumber.toUpperCase()).toBe(c.certificateSerial);
       const signature = sign("sha256", Buffer.from("x"), c.userAuthKey);
       expect(createVerify("sha256").update("x").verify(cert.publicKey, signature)).toBe(true);
-      // The certificate file length rule of REFERENCE.md §2: ((b[2] << 8) | b[3]) + 4
+      // The certificate file length rule of docs/domain.md §2: ((b[2] << 8) | b[3]) + 4
       const d = c.userAuthCertificateDer;
       expect((((d[2] as number) << 8) | (d[3] as number)) + 4).toBe(d.length);
     }

@@ -16,28 +16,15 @@ import { z } from "zod";
 import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { CARDS_DIR, FACES_DIR, FIXTURES_ROOT, INSURANCE_DIR } from "@onshi-sim/jpki-testkit";
 import { FaultCreateRequest, InsuranceQualificationRequest, PersonAction } from "@onshi-sim/server/protocol";
-import { CONSENT_ITEMS, SESSION_PHASES, type ConsentItem, type SessionErrorCode, type SessionPhase } from "@onshi-sim/agent/protocol";
+import { CONSENT_ITEMS, SESSION_ERROR_CODES, SESSION_PHASES, type ConsentItem, type SessionPhase } from "@onshi-sim/agent/protocol";
+
+/** Every SessionErrorCode; the agent owns the list (session-view.ts). Re-exported for scenario tooling. */
+export { SESSION_ERROR_CODES };
 
 export const SCENARIOS_DIR = join(FIXTURES_ROOT, "scenarios");
 
 // ── vocabularies ────────────────────────────────────────────────────────────────────────────────────
 
-/** Every SessionErrorCode (a type in session-view.ts); the check below fails to compile when one is missing. */
-export const SESSION_ERROR_CODES = [
-  "card-removed", "not-my-number-card", "read-error", "reader-broken",
-  "pin-wrong", "pin-locked", "pin-not-set", "real-card-safety",
-  "face-no-match", "face-no-face", "face-uncertain", "face-attempts-exhausted", "face-unavailable",
-  "staff-pin-wrong", "staff-pin-locked", "staff-not-configured", "match-number-b-wrong",
-  "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
-  "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
-  "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
-  "registration-failed", "medical-ticket-unregistered", "qualification-only",
-  "idle-timeout", "cancelled", "no-method",
-  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
-] as const satisfies readonly SessionErrorCode[];
-type MissingErrorCode = Exclude<SessionErrorCode, (typeof SESSION_ERROR_CODES)[number]>;
-const allErrorCodesListed: MissingErrorCode extends never ? true : false = true;
-void allErrorCodesListed;
 
 const Phase = z.enum(SESSION_PHASES as [SessionPhase, ...SessionPhase[]]);
 const ErrorCode = z.enum(SESSION_ERROR_CODES);
@@ -59,15 +46,23 @@ export const Localized = z.strictObject({ ja: Text, en: Text });
 export type Localized = z.infer<typeof Localized>;
 
 /**
- * Where a case or a rule comes from: a seed leaflet (`seed-000` … = `../shared/seeds/000_*.txt`), the domain
- * reference (`REFERENCE`, with its § number), or the server's documentation of a modelled rule.
+ * Where a case or a rule comes from: a document anyone can look up — who issued it, its title, when (e.g.
+ * 全国健康保険協会「資格情報のお知らせ」2024-06) and, if it is online, where — or a document of your own (a clinic's
+ * manual, the project's docs/domain.md). Never a private id only one machine can open.
  */
-export const SourceRef = z.strictObject({
-  document: z.string().regex(/^(seed-\d{3}|REFERENCE|server-README|RESULT-CODES)$/, "seed-NNN, REFERENCE, server-README or RESULT-CODES"),
-  section: Text.optional(),
-  /** A short quotation of the source's own words (Japanese for the seeds). */
-  quote: Text.optional(),
-});
+export const SourceRef = z
+  .strictObject({
+    /** Who published it: an insurer, a municipality, a ministry, your clinic, or "onshi-sim" for this project's docs. */
+    issuer: Text,
+    title: Text,
+    /** When it was issued or last dated: YYYY, YYYY-MM or YYYY-MM-DD. */
+    date: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "a date YYYY, YYYY-MM or YYYY-MM-DD").optional(),
+    url: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
+    section: Text.optional(),
+    /** A short quotation of the source's own words (Japanese for the insurers' leaflets). */
+    quote: Text.max(400, "a short quotation (at most 400 characters)").optional(),
+  })
+  .refine((r) => !/^(seed-\d+|REFERENCE)$/i.test(r.title) && !/^(seed-\d+|REFERENCE)$/i.test(r.issuer), "name the document itself (issuer and title), not a private id");
 export type SourceRef = z.infer<typeof SourceRef>;
 
 /** The rule a step shows, in words a trainer can say, and where it is written. */
@@ -224,7 +219,7 @@ export const Scenario = z.strictObject({
   title: Localized,
   /** One or two sentences: the situation and what the trainee should see. */
   summary: Localized,
-  /** The seed leaflet(s) / REFERENCE rules this case comes from. */
+  /** The documents this case comes from: insurers' leaflets, docs/domain.md, your own. */
   source: z.array(SourceRef).min(1),
   tags: z.array(z.string().regex(/^[a-z0-9-]+$/)).optional(),
   setup: Setup.optional(),

@@ -13,4 +13,6 @@ export * from "./lines.js";
 export * from "./kiosk.js";
 export * from "./reception.js";
 export * from "./trainer.js";
+export * from "./sentences.js";
+export * from "./sources.js";
 export * from "./benefits.js";

@@ -139,6 +139,23 @@ export type SessionErrorCode =
   | "no-answer"
   | "internal";
 
+/** Every SessionErrorCode, as a list (scenario files and the texts check against it); fails to compile when one is missing. */
+export const SESSION_ERROR_CODES = [
+  "card-removed", "not-my-number-card", "read-error", "reader-broken",
+  "pin-wrong", "pin-locked", "pin-not-set", "real-card-safety",
+  "face-no-match", "face-no-face", "face-uncertain", "face-attempts-exhausted", "face-unavailable",
+  "staff-pin-wrong", "staff-pin-locked", "staff-not-configured", "match-number-b-wrong",
+  "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
+  "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
+  "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
+  "registration-failed", "medical-ticket-unregistered", "qualification-only",
+  "idle-timeout", "cancelled", "no-method",
+  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
+] as const satisfies readonly SessionErrorCode[];
+type MissingErrorCode = Exclude<SessionErrorCode, (typeof SESSION_ERROR_CODES)[number]>;
+const allErrorCodesListed: MissingErrorCode extends never ? true : false = true;
+void allErrorCodesListed;
+
 export interface SessionError {
   readonly code: SessionErrorCode;
   /** True when `session:retry` may succeed (server down or slow). */

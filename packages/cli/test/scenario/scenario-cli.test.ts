@@ -77,7 +77,7 @@ describe("onshi-sim scenario", () => {
         name: "wrong-expectation",
         title: { ja: "期待値の誤り", en: "A wrong expectation" },
         summary: { ja: "失敗する例。", en: "Fails on purpose." },
-        source: [{ document: "REFERENCE" }],
+        source: [{ issuer: "onshi-sim", title: "docs/domain.md" }],
         setup: { date: "2026-11-22", serverScenario: "card-lost" },
         steps: [
           { do: "insert", card: "one-try-left", narration: { ja: "置く", en: "place" } },

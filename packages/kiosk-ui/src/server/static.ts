@@ -253,6 +253,7 @@ function demoScenarios(list: readonly Scenario[]) {
     summary: s.summary,
     tags: s.tags ?? [],
     date: s.setup?.date ?? null,
+    source: s.source,
     steps: s.steps.map((step) => ({
       do: step.do,
       ...("card" in step ? { card: step.card } : {}),

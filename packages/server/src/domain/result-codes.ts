@@ -1,6 +1,6 @@
 /**
  * Every code this mock answers with, in one table. The real ProcessingResultCode list is not public
- * (REFERENCE §3), so these are onshi-sim's own; server/RESULT-CODES.md documents the same table and a test
+ * (docs/domain.md §3), so these are onshi-sim's own; server/RESULT-CODES.md documents the same table and a test
  * keeps the two in step.
  *
  * - notice: ProcessingResultStatus 1 with ProcessingResultCode/Message (the lookup succeeded; show the message).

@@ -1,10 +1,10 @@
 /**
- * The date rules of REFERENCE §2 and §4, as pure functions of a simulation date (YYYYMMDD). Dates marked [I]
+ * The date rules of docs/domain.md §2 and §4, as pure functions of a simulation date (YYYYMMDD). Dates marked [I]
  * are this simulator's reading where the public record is silent.
  */
 import { addDays, addMonths, endOfMonthAfter, type CompactDate } from "../time/jst.js";
 import type { NoticeCode, RefusalCode } from "./result-codes.js";
-import type { DocumentRecord, QualificationRecord } from "../store/qualification-store.js";
+import type { DocumentRecord, QualificationRecord } from "./records.js";
 
 export const RULE_DATES = {
   /** Since this day the kiosk offers 包括同意 and no 限度額 consent screen (provision by law). */

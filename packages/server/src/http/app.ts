@@ -18,7 +18,7 @@ import * as S from "../protocol/schemas.js";
 import { contentTypeFor } from "../oqs/xml-codec.js";
 import { jstDate, simulationTimestamp } from "../time/jst.js";
 import type { ServerContext } from "../server-context.js";
-import { docsPage, openApiDocument } from "../openapi/openapi.js";
+import { docsPage, openApiDocument } from "./openapi.js";
 import { HttpError, parseInput, sendError } from "./http-error.js";
 import { isJsonRequest, jsonBody, writeJson } from "./json-io.js";
 import { ROUTES } from "./route-specs.js";

@@ -1,6 +1,6 @@
 /**
  * The qualification result as JSON mirroring the interface's XML: XmlMsg/MessageHeader/MessageBody with the
- * element names of REFERENCE §3. Every value is a string, as in the XML; absent elements are left out.
+ * element names of docs/domain.md §3. Every value is a string, as in the XML; absent elements are left out.
  * Repeated elements (ResultOfQualificationConfirmation, SpecificDiseasesCertificateInfo) are arrays.
  */
 import { z } from "zod";

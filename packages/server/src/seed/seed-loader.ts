@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import type { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { toHalfWidthKana } from "../domain/kana.js";
-import { normalizeSerial } from "../services/certificate-verifier.js";
+import { normalizeSerial } from "../domain/certificate-serial.js";
 import type { BenefitsFile } from "../benefits/benefit-seed.js";
 import { loadBenefits } from "../benefits/benefit-seeding.js";
 import type { CompactDate } from "../time/jst.js";

@@ -7,6 +7,7 @@ import { addMonths, isCompactDate, toCompactDate, toIsoDate } from "../time/jst.
 import { hasValidInsurerCheckDigit } from "../domain/insurer-number.js";
 import { toHalfWidthKana } from "../domain/kana.js";
 import { PersonAction } from "../protocol/schemas.js";
+import type { ElderlyRecipientRecord, LimitApplicationRecord, SpecificDiseaseRecord } from "../domain/records.js";
 
 export const SeedDate = z
   .string()
@@ -48,6 +49,14 @@ export const SpecificDiseaseSeed = z.strictObject({
   validEndDate: SeedDate.optional(),
   selfPay: z.enum(["10000", "20000"]),
 });
+
+// A seed's certificates are stored as they are: their parsed shapes must be the domain's records.
+type Fits<T, _U extends T> = true;
+export type SeedsFitRecords = [
+  Fits<ElderlyRecipientRecord, z.output<typeof ElderlyRecipientSeed>>,
+  Fits<LimitApplicationRecord, z.output<typeof LimitApplicationSeed>>,
+  Fits<SpecificDiseaseRecord, z.output<typeof SpecificDiseaseSeed>>,
+];
 
 /** oshirase: a 資格情報のお知らせ with an expiry (70–74: the 負担割合 period it states). */
 export const DocumentKind = z.enum(["legacy-card", "kakuninsho-paper", "kakuninsho-card", "oshirase"]);

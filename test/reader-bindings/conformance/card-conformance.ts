@@ -10,11 +10,11 @@ import { verify as rsaVerify, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "@onshi-sim/apdu";
 import { parseTranscript } from "@onshi-sim/apdu";
-import type { SmartCard } from "../../src/smart-card.js";
+import type { SmartCard } from "@onshi-sim/reader-bindings";
 import { CardChannel, ReplayChannel } from "@onshi-sim/card-client";
 import { MyNumberCardClient, NotAMyNumberCardError, RealCardSafetyError } from "@onshi-sim/card-client";
-import { NoCardError, type CardPresentEvent, type ReaderTransport } from "../../src/reader-transport.js";
-import { fixtureCa, loadFixture, virtualCard } from "../../../../test/support/cards.js";
+import { NoCardError, type CardPresentEvent, type ReaderTransport } from "@onshi-sim/reader-bindings";
+import { fixtureCa, loadFixture, virtualCard } from "../../support/cards.js";
 
 export interface BindingUnderTest {
   /** Started, with `reader` among its readers and no card in it. */

@@ -1,4 +1,4 @@
-import { MemoryReaderTransport } from "../../src/memory.js";
+import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
 import { describeCardConformance } from "./card-conformance.js";
 
 describeCardConformance("memory", async () => {

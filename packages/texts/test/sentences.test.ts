@@ -1,6 +1,6 @@
 /** The repeated-sentence check the a11y tour runs on every kiosk screen. */
 import { describe, expect, it } from "vitest";
-import { repeatedSentences, sentencesOf } from "./sentences.js";
+import { repeatedSentences, sentencesOf } from "../src/sentences.js";
 
 describe("repeated sentences", () => {
   it("cuts at 。！？, at . ! ? before a space, and at line breaks; folds whitespace; skips pieces with no letter", () => {

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DevCardError } from "@onshi-sim/agent";
-import { fixtureCardFactory, memoryDevCards } from "../src/fixture-cards.js";
+import { DevCardError } from "../../src/socket/agent-server.js";
+import { fixtureCardFactory } from "../../src/dev-cards/fixture-cards.js";
+import { memoryDevCards } from "../../src/dev-cards/memory-dev-cards.js";
 import { FileCardStateStore } from "@onshi-sim/card-sim";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import { virtualCard } from "../../../test/support/cards.js";
-import { errorText } from "@onshi-sim/texts";
+import { virtualCard } from "../../../../test/support/cards.js";
 
 const A = "onshi-sim Memory Reader 00";
 const B = "onshi-sim Memory Reader 01";
@@ -35,7 +35,7 @@ describe("memoryDevCards + fixtureCardFactory", () => {
     await slots.insert("yamada-taro", A);
     const e = await refusal(slots.insert("yamada-taro", B));
     expect(e.code).toBe("card-in-use");
-    expect(errorText(e.error!).en).toContain(`That card is in another reader (pid ${process.pid} (agent test)`);
+    expect(e.error?.params?.holder).toContain(`pid ${process.pid} (agent test)`); // its words: texts/test/agent-outcomes.test.ts
     expect(memory.cardIn(B)).toBeUndefined();
     expect(memory.cardIn(A)).toBeDefined(); // untouched by the refusal
 
@@ -51,7 +51,7 @@ describe("memoryDevCards + fixtureCardFactory", () => {
     const elsewhere = await virtualCard("yamada-taro", { stateStore: new FileCardStateStore(dir), holder: "onshi-sim card insert --via vpcd --slot 0" });
     const slots = memoryDevCards(new MemoryReaderTransport([A]), fixtureCardFactory({ stateStore: new FileCardStateStore(dir) }));
     const e = await refusal(slots.insert("yamada-taro"));
-    expect(errorText(e.error!).ja).toContain("onshi-sim card insert --via vpcd --slot 0");
+    expect(e.error?.params?.holder).toContain("onshi-sim card insert --via vpcd --slot 0");
     elsewhere.release();
     await slots.insert("yamada-taro");
     slots.releaseAll();

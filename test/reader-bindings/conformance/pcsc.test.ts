@@ -3,10 +3,10 @@
  * VpcdBridge → the virtual card. Takes one vpcd slot for the whole file (so it can run beside other pcsc
  * test files) and watches only that slot's reader. Without PC/SC it skips, or fails when CI=true.
  */
-import type { SmartCard } from "../../src/smart-card.js";
-import { PcscReaderTransport } from "../../src/pcsc.js";
+import type { SmartCard } from "@onshi-sim/reader-bindings";
+import { PcscReaderTransport } from "@onshi-sim/reader-bindings";
 import { VpcdBridge } from "@onshi-sim/card-sim";
-import { acquireVpcdSlot, describePcsc } from "../../../../test/support/pcscd.js";
+import { acquireVpcdSlot, describePcsc } from "../../support/pcscd.js";
 import { describeCardConformance, waitForEvent, type BindingUnderTest } from "./card-conformance.js";
 
 async function openPcscBinding(): Promise<BindingUnderTest> {

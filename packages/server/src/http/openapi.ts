@@ -1,7 +1,7 @@
 /** OpenAPI 3.1 generated from the zod schemas (z.toJSONSchema) and the route list; a small HTML index beside it. */
 import { z } from "zod";
 import { RESULT_CODES } from "../domain/result-codes.js";
-import { ROUTES } from "../http/route-specs.js";
+import { ROUTES } from "./route-specs.js";
 import { apiSchemas } from "../protocol/schemas.js";
 
 type JsonObject = Record<string, unknown>;

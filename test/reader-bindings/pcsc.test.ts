@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "@onshi-sim/apdu";
-import type { SmartCard } from "../src/smart-card.js";
-import { PcscReaderTransport, pcscCode } from "../src/pcsc.js";
-import { CardRemovedError, NoCardError, PcscUnavailableError, UnknownReaderError, type CardPresentEvent, type ReaderTransportEvents } from "../src/reader-transport.js";
+import type { SmartCard } from "@onshi-sim/reader-bindings";
+import { PcscReaderTransport, pcscCode } from "@onshi-sim/reader-bindings";
+import { CardRemovedError, NoCardError, PcscUnavailableError, UnknownReaderError, type CardPresentEvent, type ReaderTransportEvents } from "@onshi-sim/reader-bindings";
 import { VpcdBridge } from "@onshi-sim/card-sim";
 import { loopbackQuickackEnabled } from "@onshi-sim/card-sim";
-import { acquireVpcdSlot, describePcsc, type VpcdSlotLease } from "../../../test/support/pcscd.js";
+import { acquireVpcdSlot, describePcsc, type VpcdSlotLease } from "../support/pcscd.js";
 
 const ATR_HEX = "3BE000FF8131FE4514";
 
