@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { REPO_ROOT } from "@onshi-sim/card-sim";
+import { createServerClient } from "@onshi-sim/server/protocol";
 
 export interface ServerHandle {
   readonly url: string;
@@ -16,8 +17,7 @@ export interface ServerHandle {
 
 async function healthy(url: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_000) });
-    return res.ok && ((await res.json()) as { status?: string }).status === "ok";
+    return (await createServerClient({ baseUrl: url }).health({ timeoutMs: 1_000 })).status === "ok";
   } catch {
     return false;
   }

@@ -6,7 +6,10 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { QualificationSummary, SessionView } from "@onshi-sim/agent/protocol";
-import type { InsuranceQualificationRequest, QualificationResponse } from "@onshi-sim/server/protocol";
+import { createServerClient, ServerApiError, type InsuranceQualificationRequest, type QualificationResponse } from "@onshi-sim/server/protocol";
+
+/** The server's API through this page's own /api proxy (same origin). */
+const server = createServerClient({ baseUrl: location.origin });
 import {
   CARD_READ_FAILURE_NAMES,
   CONSENT_FLOW_NAMES,
@@ -259,10 +262,13 @@ function ManualLookup({ config }: { config: UiConfig }) {
       ...(form.cardReadFailure ? { cardReadFailure: form.cardReadFailure as NonNullable<InsuranceQualificationRequest["cardReadFailure"]> } : {}),
       ...(form.simulationDate ? { simulationDate: form.simulationDate.replaceAll("-", "") } : {}),
     };
-    const res = await fetch("/api/v1/qualifications/insurance", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const json = (await res.json()) as QualificationResponse & { error?: { code: string; message: string; issues?: { path: string; message: string }[] } };
-    if (!res.ok) setError(`${json.error?.code ?? res.status}: ${json.error?.message ?? ""} ${(json.error?.issues ?? []).map((i) => `${i.path} ${i.message}`).join("; ")}`);
-    else setAnswer(json);
+    try {
+      setAnswer(await server.lookupByInsurance({ body }));
+    } catch (e) {
+      if (!(e instanceof ServerApiError)) throw e;
+      const { code, status, serverMessage, issues } = e.details;
+      setError(`${code ?? status ?? e.kind}: ${serverMessage ?? (status === undefined ? e.message : "")} ${(issues ?? []).map((i) => `${i.path} ${i.message}`).join("; ")}`);
+    }
   };
   const body = answer?.XmlMsg.MessageBody;
   const row = body?.ResultList?.ResultOfQualificationConfirmation[0];
