@@ -44,8 +44,8 @@ import { CardLinkStore } from "./store/card-link-store.js";
 import { ConfirmationStore } from "./store/confirmation-store.js";
 import { DataVersion } from "./store/data-version.js";
 import { QualificationStore } from "./store/qualification-store.js";
-import { BenefitLookups } from "./benefits/benefit-lookups.js";
-import { BenefitStore } from "./benefits/benefit-store.js";
+import { BenefitLookups } from "./services/benefit-lookups.js";
+import { BenefitStore } from "./store/benefit-store.js";
 
 export const SERVER_VERSION = "0.1.0";
 

@@ -2,8 +2,6 @@
  * Numbered schema migrations, applied in order inside one transaction each and recorded in
  * schema_migrations. Never edit a released migration: add the next number.
  */
-import { BENEFITS_MIGRATION } from "../benefits/benefit-store.js";
-
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -182,6 +180,19 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM sqlite_sequence WHERE name = 'audit_log';
     `,
   },
-  // Kept in its own module (benefits/benefit-store.ts) beside the store that reads it.
-  BENEFITS_MIGRATION,
+  {
+    version: 3,
+    name: "医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications",
+    // Read per person by store/benefit-store.ts; one JSON body per row (never searched by its fields).
+    sql: `
+      CREATE TABLE benefits (
+        benefit_id TEXT PRIMARY KEY NOT NULL,
+        person_id TEXT NOT NULL REFERENCES persons(person_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,                        -- pmh | ticket | kakuninsho-request
+        body TEXT NOT NULL,                        -- JSON (benefit-seed.ts)
+        origin TEXT NOT NULL                       -- seed | admin
+      );
+      CREATE INDEX benefits_by_person ON benefits(person_id, kind);
+    `,
+  },
 ];

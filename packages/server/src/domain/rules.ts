@@ -28,7 +28,7 @@ export function isActiveOn(q: QualificationRecord, d: CompactDate): boolean {
   return q.qualificationDate <= d && (q.disqualificationDate === null || d < q.disqualificationDate);
 }
 
-/** 6 有効（未登録）: 医療扶助 before the month's 医療券 is registered (benefits/). */
+/** 6 有効（未登録）: 医療扶助 before the month's 医療券 is registered (results/benefit-results.ts). */
 export type QualificationValidity = "1" | "2" | "3" | "4" | "5" | "6";
 
 export interface ValidityOutcome {

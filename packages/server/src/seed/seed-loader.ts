@@ -10,8 +10,8 @@ import type { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { toHalfWidthKana } from "../domain/kana.js";
 import { normalizeSerial } from "../domain/certificate-serial.js";
-import type { BenefitsFile } from "../benefits/benefit-seed.js";
-import { loadBenefits } from "../benefits/benefit-seeding.js";
+import type { BenefitsFile } from "./benefit-seed.js";
+import { loadBenefits } from "./benefit-seeding.js";
 import type { CompactDate } from "../time/jst.js";
 import {
   CardLinksFile,

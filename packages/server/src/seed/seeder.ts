@@ -1,7 +1,7 @@
 /** Writes the seed into the database: all of it (reseed) or one person (admin "restore"). */
 import type { SqliteDatabase } from "../db/database.js";
 import type { ResolvedPerson, SeedData } from "./seed-loader.js";
-import { insertBenefits } from "../benefits/benefit-seeding.js";
+import { insertBenefits } from "./benefit-seeding.js";
 
 export interface SeedSummary {
   readonly insurers: number;

@@ -38,7 +38,7 @@ import type { CertificateVerifier, InspectedCertificate } from "./certificate-ve
 import { ConsentService } from "./consent-service.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import type { NonceStore } from "./nonce-store.js";
-import type { BenefitLookups } from "../benefits/benefit-lookups.js";
+import type { BenefitLookups } from "./benefit-lookups.js";
 
 export interface LookupAnswer {
   readonly msg: XmlMsg;
@@ -61,7 +61,7 @@ export interface QualificationServiceDeps {
   readonly commits: GroupCommit;
   readonly dataVersion: DataVersion;
   readonly now: () => Date;
-  /** 医療費助成 (PMH), 医療扶助 and the 2026 後期高齢者 documents (benefits/). */
+  /** 医療費助成 (PMH), 医療扶助 and the 2026 後期高齢者 documents (services/benefit-lookups.ts). */
   readonly benefits: BenefitLookups;
 }
 

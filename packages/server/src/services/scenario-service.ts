@@ -13,8 +13,8 @@ import type { DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
 import { jstDate } from "../time/jst.js";
 import type { AuditLog } from "./audit-log.js";
-import { applyBenefitAction } from "../benefits/benefit-actions.js";
-import { BenefitStore } from "../benefits/benefit-store.js";
+import { applyBenefitAction } from "./benefit-actions.js";
+import { BenefitStore } from "../store/benefit-store.js";
 
 export type ActionOutcome = { readonly ok: true; readonly state: PersonState } | { readonly ok: false; readonly code: "R008" | "R010"; readonly message: string };
 

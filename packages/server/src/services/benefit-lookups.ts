@@ -9,8 +9,8 @@ import type { ResultOfQualificationConfirmation } from "../results/result-schema
 import type { CardLinkStore } from "../store/card-link-store.js";
 import type { DocumentRecord, PersonRecord, QualificationRecord } from "../store/qualification-store.js";
 import type { CompactDate } from "../time/jst.js";
-import type { BenefitStore } from "./benefit-store.js";
-import { currentCertificates, validityWithBenefits, withBenefits } from "./benefit-results.js";
+import type { BenefitStore } from "../store/benefit-store.js";
+import { currentCertificates, validityWithBenefits, withBenefits } from "../results/benefit-results.js";
 
 export class BenefitLookups {
   constructor(

@@ -10,10 +10,10 @@
 import { daysInMonth, type CompactDate } from "../time/jst.js";
 import { isCurrent, medicalAssistanceValidity, monthOf } from "../domain/benefit-rules.js";
 import type { QualificationValidity } from "../domain/rules.js";
-import type { ConsentEntry } from "../results/result-builder.js";
-import type { ResultOfQualificationConfirmation } from "../results/result-schema.js";
-import type { QualificationRecord } from "../store/qualification-store.js";
-import type { MedicalTicket, PublicExpenseCertificate } from "./benefit-store.js";
+import type { ConsentEntry } from "./result-builder.js";
+import type { ResultOfQualificationConfirmation } from "./result-schema.js";
+import type { MedicalTicket, PublicExpenseCertificate } from "../domain/benefit-records.js";
+import type { QualificationRecord } from "../domain/records.js";
 
 export interface BenefitFacts {
   readonly certificates: readonly PublicExpenseCertificate[];

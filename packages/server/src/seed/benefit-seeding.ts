@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SqliteDatabase } from "../db/database.js";
 import { BenefitsFile } from "./benefit-seed.js";
-import { BenefitStore } from "./benefit-store.js";
+import { BenefitStore } from "../store/benefit-store.js";
 
 export const NO_BENEFITS: BenefitsFile = { publicExpenseCertificates: [], medicalTickets: [], kakuninshoRequests: [] };
 

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { hasValidPublicExpenseNumber, hasValidRecipientNumber } from "../domain/public-expense-number.js";
-import { SeedDate } from "../seed/seed-schema.js";
+import type { MedicalTicket, PublicExpenseCertificate } from "../domain/benefit-records.js";
+import { SeedDate } from "./seed-schema.js";
 
 const PersonId = z.string().regex(/^P\d{4}$/);
 
@@ -51,3 +52,7 @@ export const BenefitsFile = z.strictObject({
 export type PublicExpenseCertificateSeed = z.output<typeof PublicExpenseCertificateSeed>;
 export type MedicalTicketSeed = z.output<typeof MedicalTicketSeed>;
 export type BenefitsFile = z.output<typeof BenefitsFile>;
+
+// The parsed shapes must be the store's records.
+type Fits<T, _U extends T> = true;
+export type BenefitSeedsFitRecords = [Fits<PublicExpenseCertificate, PublicExpenseCertificateSeed>, Fits<MedicalTicket, MedicalTicketSeed>];

@@ -2,8 +2,8 @@
 import type { PersonAction } from "../protocol/schemas.js";
 import type { QualificationStore } from "../store/qualification-store.js";
 import type { CompactDate } from "../time/jst.js";
-import { isMedicalAssistance } from "./benefit-results.js";
-import type { BenefitStore } from "./benefit-store.js";
+import { isMedicalAssistance } from "../results/benefit-results.js";
+import type { BenefitStore } from "../store/benefit-store.js";
 
 type BenefitAction = Extract<PersonAction, { action: "register-medical-ticket" | "request-kakuninsho" }>;
 

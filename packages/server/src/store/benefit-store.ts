@@ -3,10 +3,9 @@
  * row: these are read per lookup, never searched by their fields).
  */
 import type { SqliteDatabase } from "../db/database.js";
-import type { MedicalTicketSeed, PublicExpenseCertificateSeed } from "./benefit-seed.js";
+import type { MedicalTicket, PublicExpenseCertificate } from "../domain/benefit-records.js";
 
-export type PublicExpenseCertificate = PublicExpenseCertificateSeed;
-export type MedicalTicket = MedicalTicketSeed;
+export type { MedicalTicket, PublicExpenseCertificate };
 
 type Kind = "pmh" | "ticket" | "kakuninsho-request";
 
@@ -53,18 +52,3 @@ export class BenefitStore {
     return this.db;
   }
 }
-
-export const BENEFITS_MIGRATION = {
-  version: 3,
-  name: "医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications",
-  sql: `
-      CREATE TABLE benefits (
-        benefit_id TEXT PRIMARY KEY NOT NULL,
-        person_id TEXT NOT NULL REFERENCES persons(person_id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,                        -- pmh | ticket | kakuninsho-request
-        body TEXT NOT NULL,                        -- JSON (benefit-seed.ts)
-        origin TEXT NOT NULL                       -- seed | admin
-      );
-      CREATE INDEX benefits_by_person ON benefits(person_id, kind);
-    `,
-} as const;
