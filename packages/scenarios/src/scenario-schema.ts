@@ -31,7 +31,7 @@ const ErrorCode = z.enum(SESSION_ERROR_CODES);
 const Method = z.enum(["face", "pin", "visual"]);
 const ConsentItemName = z.enum(CONSENT_ITEMS as [ConsentItem, ...ConsentItem[]]);
 const ConsentFlow = z.enum(["since-2024-10-07", "before-2024-10-07"]);
-const Validity = z.enum(["1", "2", "3", "4", "5"]);
+const Validity = z.enum(["1", "2", "3", "4", "5", "6"]);
 const ServerCode = z.string().regex(/^[A-Z]\d{3}$/, "a result code such as E131 or N102 (server/RESULT-CODES.md)");
 const IsoDate = z
   .string()
@@ -184,6 +184,8 @@ export const Step = z.discriminatedUnion("do", [
   }),
   z.strictObject({ do: z.literal("retry"), ...common, expect: SessionExpect.optional() }),
   z.strictObject({ do: z.literal("cancel"), ...common, expect: SessionExpect.optional() }),
+  /** 保険証利用登録 at the reader after E131, in the session: 登録する / 登録しない, then 同意する / 同意しない. */
+  z.strictObject({ do: z.literal("register-answer"), accept: z.boolean(), ...common, expect: SessionExpect.optional() }),
   /** Wait until the session reaches a phase. */
   z.strictObject({ do: z.literal("wait"), phase: z.union([Phase, z.array(Phase).min(1)]), ...common, expect: SessionExpect.optional() }),
   /** Narration only (what happens off the reader: the patient hands over a document, the reader breaks…). */

@@ -16,3 +16,4 @@ export * from "./trainer.js";
 export * from "./medical-info.js";
 export * from "./sentences.js";
 export * from "./sources.js";
+export * from "./benefits.js";

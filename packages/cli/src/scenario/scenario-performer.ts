@@ -66,6 +66,8 @@ export interface ScenarioPerformer extends ServerSidePerformer {
   consent(answer: ConsentAnswer, timeoutMs: number): Promise<SessionObservation>;
   retry(timeoutMs: number): Promise<SessionObservation>;
   cancel(timeoutMs: number): Promise<SessionObservation>;
+  /** 保険証利用登録 at the reader after E131: the answer on the offer, then on the registration consent. */
+  registerAnswer(accept: boolean, timeoutMs: number): Promise<SessionObservation>;
   /** Resolves with the first settled (not busy) view in one of the phases. */
   waitFor(phases: readonly Phase[], timeoutMs: number): Promise<SessionView>;
 }

@@ -74,6 +74,8 @@ export async function performStep(step: Step, p: ScenarioPerformer, context: Ste
       return checkSession(await p.retry(timeoutMs), step.expect);
     case "cancel":
       return checkSession(await p.cancel(timeoutMs), step.expect);
+    case "register-answer":
+      return checkSession(await p.registerAnswer(step.accept, timeoutMs), step.expect);
     case "wait":
       return checkSession({ view: await p.waitFor(typeof step.phase === "string" ? [step.phase] : step.phase, timeoutMs) }, step.expect);
     case "note":

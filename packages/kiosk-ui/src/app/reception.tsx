@@ -31,6 +31,7 @@ import {
 } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { DoctorView } from "./doctor-view.js";
+import { BenefitRows } from "./reception-benefits.js";
 
 /** 1 → 資格有効, 2/3 → 資格無効, 4 → 資格情報なし, 5 → 複数該当. */
 export function validityBadge(validity: string | null | undefined) {
@@ -92,6 +93,7 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
                 <td>{i.specificDiseases.join(", ")}</td>
               </tr>
             )}
+            <BenefitRows insured={i} />
             {i.disqualificationDate && (
               <tr>
                 <th>{W.disqualificationDate.ja}</th>

@@ -9,7 +9,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { createServerClient } from "@onshi-sim/server/protocol";
 import type { CommandAck, SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
-import { errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel } from "@onshi-sim/texts";
+import { errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel, BENEFITS_TRAINER } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { GuidedDemo } from "./demo.js";
 
@@ -22,6 +22,7 @@ interface CardEntry {
 interface Settings {
   readonly simulationDate: string | null;
   readonly consentFlow: string | null;
+  readonly publicExpenseScreen?: boolean | null;
 }
 interface TimelineEntry {
   readonly at: string;
@@ -192,6 +193,21 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                 <option value="">{W.flowByDate.ja}</option>
                 <option value="since-2024-10-07">{W.flowSince.ja}</option>
                 <option value="before-2024-10-07">{W.flowBefore.ja}</option>
+              </select>
+            </label>
+            <label>
+              {BENEFITS_TRAINER.pmh.ja}
+              <select
+                name="publicExpenseScreen"
+                value={settings.publicExpenseScreen === true ? "on" : settings.publicExpenseScreen === false ? "off" : ""}
+                onChange={async (e) => {
+                  const v = (e.target as HTMLSelectElement).value;
+                  setSettings((await post("/ui/settings", { publicExpenseScreen: v === "on" ? true : v === "off" ? false : null })).body as Settings);
+                }}
+              >
+                <option value="">{BENEFITS_TRAINER.pmhByDate.ja}</option>
+                <option value="on">{BENEFITS_TRAINER.pmhOn.ja}</option>
+                <option value="off">{BENEFITS_TRAINER.pmhOff.ja}</option>
               </select>
             </label>
           </div>

@@ -182,7 +182,7 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
       if (path === "/ui/settings") {
         if (req.method === "POST") {
           try {
-            const patch = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { simulationDate?: unknown; consentFlow?: unknown };
+            const patch = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { simulationDate?: unknown; consentFlow?: unknown; publicExpenseScreen?: unknown };
             const view = settings.update(patch);
             // The trainer's date is the server's clock too (folder files and bulk lookups carry no date of their own).
             if (patch.simulationDate !== undefined && options.adminToken) {

@@ -202,6 +202,21 @@ export const MIGRATIONS: readonly Migration[] = [
         registered_at TEXT NOT NULL,
         PRIMARY KEY (medical_institution_code, person_id)
       ) WITHOUT ROWID;
+      `,
+    },
+    {
+      version: 4,
+    name: "医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications",
+    // Read per person by store/benefit-store.ts; one JSON body per row (never searched by its fields).
+    sql: `
+      CREATE TABLE benefits (
+        benefit_id TEXT PRIMARY KEY NOT NULL,
+        person_id TEXT NOT NULL REFERENCES persons(person_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,                        -- pmh | ticket | kakuninsho-request
+        body TEXT NOT NULL,                        -- JSON (benefit-seed.ts)
+        origin TEXT NOT NULL                       -- seed | admin
+      );
+      CREATE INDEX benefits_by_person ON benefits(person_id, kind);
     `,
   },
 ];

@@ -58,6 +58,7 @@ export const RESULT_CODES = {
   E204: { kind: "refusal", httpStatus: 200, message: "資格情報のお知らせ・マイナポータル画面は、マイナ保険証をオンラインで読み取れない場合に限りカードとともに使えます。", description: "お知らせ / マイナポータル + card without a reason the card cannot be read online (cardReadFailure)." },
   E205: { kind: "refusal", httpStatus: 200, message: "提示された書類の発行記録がありません。", description: "No such document issued for this qualification (e.g. 資格確認書 for a マイナ保険証 holder)." },
   E206: { kind: "refusal", httpStatus: 200, message: "提示された書類は紛失・返却の届出がされています。", description: "Document reported lost or returned." },
+  E207: { kind: "refusal", httpStatus: 200, message: "資格情報のお知らせの有効期限が切れています。新しいお知らせ（負担割合）を確認してください。", description: "70–74: the 資格情報のお知らせ shown is past its expiry (the 負担割合 period it states ended)." },
   // Refusals: 照会番号 and 薬剤・特定健診情報 (the レセコン interfaces)
   E411: { kind: "refusal", httpStatus: 200, message: "利用者を特定できません（該当する被保険者がいません）。", description: "照会番号 registration, 薬剤・特定健診情報: no insured person has that insurer number, 記号, 番号 and 枝番." },
   E412: { kind: "refusal", httpStatus: 200, message: "複数の被保険者が該当します。枝番を指定してください。", description: "照会番号 registration, 薬剤・特定健診情報: the insurance numbers given match more than one person (a family without 枝番)." },

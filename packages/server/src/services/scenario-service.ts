@@ -1,6 +1,7 @@
 /**
  * Trainer and test control of a person's state: lose or gain a qualification, suspend/revoke/reactivate a card,
- * remove the registration or the insurer's マイナンバー link, or put the person back to the seed.
+ * remove the registration or the insurer's マイナンバー link, register a 医療扶助 ticket, apply for a 資格確認書, or put
+ * the person back to the seed.
  */
 import type { SqliteDatabase } from "../db/database.js";
 import { cardPathValidity, isActiveOn } from "../domain/rules.js";
@@ -11,6 +12,8 @@ import type { CardLinkStore } from "../store/card-link-store.js";
 import type { DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
 import type { AuditLog } from "./audit-log.js";
+import { applyBenefitAction } from "./benefit-actions.js";
+import { BenefitStore } from "../store/benefit-store.js";
 
 export type ActionOutcome = { readonly ok: true; readonly state: PersonState } | { readonly ok: false; readonly code: "R008" | "R010"; readonly message: string };
 
@@ -136,6 +139,12 @@ export class ScenarioService {
       case "link-my-number":
         this.db.prepare("UPDATE qualifications SET my_number_linked = ? WHERE person_id = ?").run(action.action === "link-my-number" ? 1 : 0, personId);
         break;
+      case "register-medical-ticket":
+      case "request-kakuninsho": {
+        const out = applyBenefitAction(new BenefitStore(this.db), this.store, personId, action, today);
+        if (!out.ok) return conflict(out.message);
+        break;
+      }
       case "restore":
         if (!restorePerson(this.db, this.seed(), personId)) return conflict(`${personId} is not in the seed (created by registration only?)`);
         break;
