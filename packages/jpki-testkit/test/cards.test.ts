@@ -18,10 +18,10 @@ beforeAll(async () => {
 });
 
 describe("the committed card fixtures", () => {
-  it("are the eleven documented cards, each listed in fixtures/README.md with its PIN", () => {
+  it("are the twelve documented cards, each listed in fixtures/README.md with its PIN", () => {
     expect(cards.map((c) => c.fixture.id)).toEqual([
       "blocked-6983", "cert-expired", "cert-expiring-soon", "elderly-suzuki", "face-only", "family-child",
-      "not-registered", "one-try-left", "pin-locked", "sato-hanako", "yamada-taro",
+      "not-registered", "one-try-left", "pin-locked", "sato-hanako", "welfare-kimura", "yamada-taro",
     ]);
     const readme = readFileSync(join(FIXTURES_ROOT, "README.md"), "utf8");
     for (const c of cards) expect(readme).toContain(`\`${c.fixture.id}\``);

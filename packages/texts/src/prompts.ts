@@ -22,6 +22,7 @@ import {
   TAKE_CARD,
   WAIT_TO_BE_CALLED,
 } from "./phrases.js";
+import { BENEFIT_PROMPTS } from "./benefits.js";
 import { joinTexts, t, type LocalizedText } from "./text.js";
 
 export const RECEPTION_COMPLETE = t("受付が完了しました", "Reception complete");
@@ -63,5 +64,9 @@ export function promptFor(view: Pick<SessionView, "phase" | "methods" | "result"
       return joinTexts([RECEPTION_FAILED, ASK_STAFF]);
     case "aborted":
       return RECEPTION_STOPPED;
+    case "register-offer":
+    case "register-pin":
+    case "register-consent":
+      return BENEFIT_PROMPTS[view.phase];
   }
 }

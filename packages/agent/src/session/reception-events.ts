@@ -33,7 +33,9 @@ export type CommandInput =
   | { readonly type: "staff-match-number-b"; readonly staffPin: StaffPinVerdict; readonly matchNumberB: string }
   | { readonly type: "consent"; readonly answer: ConsentAnswer }
   | { readonly type: "cancel" }
-  | { readonly type: "retry" };
+  | { readonly type: "retry" }
+  /** 保険証利用登録 at the reader: yes / no on the offer, then on the registration consent. */
+  | { readonly type: "register"; readonly accept: boolean };
 
 /** What the card said to VERIFY. */
 export type PinOutcome =
@@ -80,6 +82,8 @@ export type OutcomeInput =
   | Outcome<{ readonly type: "consent-recorded"; readonly consents: readonly ConsentRecordView[] }>
   | Outcome<{ readonly type: "completed"; readonly result: CompletionAnswer }>
   | Outcome<{ readonly type: "server-failed"; readonly fault: Fault }>
+  /** 保険証利用登録: registered now (or already, E132), or refused with the server's code. */
+  | Outcome<{ readonly type: "registration"; readonly registered: true } | { readonly type: "registration"; readonly registered: false; readonly fault: Fault }>
   | Outcome<{ readonly type: "idle-timer" }>
   | Outcome<{ readonly type: "return-timer" }>
   /** An adapter threw where it should have answered (a bug): the session ends with `internal`. */
@@ -118,6 +122,8 @@ export type Effect =
   | { readonly kind: "confirm"; readonly generation: number; readonly method: VerificationMethod; readonly certificateDer: Uint8Array }
   | { readonly kind: "record-consent"; readonly generation: number; readonly request: ConsentRequestBody }
   | { readonly kind: "complete"; readonly generation: number; readonly confirmationId: string }
+  /** nonce → card signature (PIN verified) → 保険証利用登録 at the server. */
+  | { readonly kind: "register"; readonly generation: number; readonly certificateDer: Uint8Array }
   /** Run this event next (always the step's last effect). */
   | { readonly kind: "then"; readonly input: SessionInput };
 

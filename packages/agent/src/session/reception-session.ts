@@ -47,6 +47,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
         hasStaffPin: Boolean(deps.staffPin),
         maxFaceFailures: options.maxFaceFailures,
         maxFaceFrames: options.maxFaceFrames,
+        canRegister: typeof deps.qualification.register === "function",
       },
       randomUUID(),
       now().toISOString(),
@@ -171,6 +172,11 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   /** The patient's answer on the consent screens; then the session is completed at the server. */
   consent(answer: ConsentAnswer): Promise<CommandResult> {
     return this.#command({ type: "consent", answer });
+  }
+
+  /** 保険証利用登録 at the reader: the answer on the offer (登録する / 登録しない), then on the registration consent. */
+  register(accept: boolean): Promise<CommandResult> {
+    return this.#command({ type: "register", accept });
   }
 
   /** Ends the session at the patient's or staff's request. */

@@ -28,6 +28,8 @@ export interface ReceptionSetup {
   readonly hasStaffPin: boolean;
   readonly maxFaceFailures: number;
   readonly maxFaceFrames: number;
+  /** The server port can register a card for insurance use (保険証利用登録 at the reader after E131). */
+  readonly canRegister?: boolean;
 }
 
 /** A problem as data: the view and command answers turn it into a SessionError (session-errors.ts). */
@@ -91,13 +93,18 @@ export interface ReceptionState {
   /** Consents just recorded, for the completed result. */
   readonly consents: readonly ConsentRecordView[];
   readonly retry: RetryStep | null;
+  // ── 2025–2026 (issue 14) ──
+  /** The confirmation asked for the 医療費助成 (PMH) screen after the others. */
+  readonly publicExpenseOffered: boolean;
+  /** The card was registered for insurance use in this visit. */
+  readonly registeredNow: boolean;
 }
 
 export const PIN_MAX_TRIES = 3;
 export const MATCH_NUMBER_B_FORMAT = /^\d{14}$/;
 
 
-export type CommandType = "choose" | "enter-pin" | "face-frame" | "staff-visual" | "staff-match-number-b" | "consent" | "cancel" | "retry";
+export type CommandType = "choose" | "enter-pin" | "face-frame" | "staff-visual" | "staff-match-number-b" | "consent" | "cancel" | "retry" | "register";
 
 const WHILE_CHOOSING: readonly CommandType[] = ["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "cancel"];
 
@@ -118,10 +125,14 @@ export const ACCEPTS: Readonly<Record<SessionPhase, readonly CommandType[]>> = {
   // Only after a server outage or timeout (a retryable error), see `retry`.
   error: ["retry"],
   aborted: [],
+  // 保険証利用登録 at the reader
+  "register-offer": ["register", "cancel"],
+  "register-pin": ["enter-pin", "cancel"],
+  "register-consent": ["register", "cancel"],
 };
 
 /** Commands refused with `busy` while the session works; cancel is not: it drops the work. */
-const WAITS_WHILE_BUSY: ReadonlySet<CommandType> = new Set(["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "consent"]);
+const WAITS_WHILE_BUSY: ReadonlySet<CommandType> = new Set(["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "consent", "register"]);
 
 /** Why the phase refuses a command outright (before its own checks), or undefined when it may go on. */
 export function gate(state: ReceptionState, command: CommandType): "wrong-phase" | "busy" | undefined {
@@ -140,11 +151,15 @@ export function methodsOf(state: ReceptionState): VerificationMethod[] {
   return out;
 }
 
-/** The consent screens of each flow: since 2024-10-07 包括同意 + items, no 限度額 screen. */
-export function consentScreensOf(flow: ConsentFlow): { readonly comprehensiveOffered: boolean; readonly items: readonly ConsentItem[] } {
+/**
+ * The consent screens of each flow: since 2024-10-07 包括同意 + items, no 限度額 screen; the 医療費助成 (PMH) screen
+ * last, when the confirmation asked for it (the server offers it only in the newer flow).
+ */
+export function consentScreensOf(flow: ConsentFlow, publicExpense = false): { readonly comprehensiveOffered: boolean; readonly items: readonly ConsentItem[] } {
+  const pmh: ConsentItem[] = publicExpense ? ["publicExpense"] : [];
   return flow === "since-2024-10-07"
-    ? { comprehensiveOffered: true, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "specificDiseases"] }
-    : { comprehensiveOffered: false, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"] };
+    ? { comprehensiveOffered: true, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "specificDiseases", ...pmh] }
+    : { comprehensiveOffered: false, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases", ...pmh] };
 }
 
 type SessionFields = Omit<ReceptionState, "setup" | "generation" | "closed" | "broken" | "cardPresent">;
@@ -168,6 +183,8 @@ function emptySession(sessionId: string, startedAt: string): SessionFields {
     notices: [],
     consents: [],
     retry: null,
+    publicExpenseOffered: false,
+    registeredNow: false,
   };
 }
 

@@ -7,8 +7,8 @@ import { toSessionError } from "./session-errors.js";
 import { CHOOSING_PHASES, type ConsentRequestView, type FaceView, type SessionView } from "./session-view.js";
 
 /** The consent screens of a flow: which items, in screen order. */
-export function consentRequestFor(flow: ConsentRequestView["flow"]): ConsentRequestView {
-  const screens = consentScreensOf(flow);
+export function consentRequestFor(flow: ConsentRequestView["flow"], publicExpense = false): ConsentRequestView {
+  const screens = consentScreensOf(flow, publicExpense);
   return { flow, comprehensiveOffered: screens.comprehensiveOffered, items: screens.items.map((item) => ({ item })) };
 }
 
@@ -37,10 +37,11 @@ export function buildSessionView(state: ReceptionState, seq: number, now: Date):
     method: state.method,
     pin: state.pin,
     face: faceView,
-    consent: state.consentFlow ? consentRequestFor(state.consentFlow) : null,
+    consent: state.consentFlow ? consentRequestFor(state.consentFlow, state.publicExpenseOffered) : null,
     result,
     error: state.problem ? toSessionError(state.problem) : null,
     startedAt: state.startedAt,
     updatedAt: now.toISOString(),
+    ...(state.registeredNow ? { registeredNow: true } : {}),
   };
 }

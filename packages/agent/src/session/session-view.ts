@@ -27,7 +27,14 @@ export type SessionPhase =
   /** Ended with a problem (see `error`); the card is still in the reader or was just taken. */
   | "error"
   /** Ended early: the card was pulled, the session was cancelled or it idled out. */
-  | "aborted";
+  | "aborted"
+  // ── 保険証利用登録 at the reader (after E131; issue 14 §7) ──
+  /** 「保険証利用登録がされていません。今ここで登録しますか」 登録する / 登録しない. */
+  | "register-offer"
+  /** The PIN for the registration (when the patient was verified by face or 目視: registration is PIN-signed). */
+  | "register-pin"
+  /** The registration consent 同意する / 同意しない; busy while the server registers. */
+  | "register-consent";
 
 export const SESSION_PHASES: readonly SessionPhase[] = [
   "waiting-for-card",
@@ -41,12 +48,17 @@ export const SESSION_PHASES: readonly SessionPhase[] = [
   "done",
   "error",
   "aborted",
+  "register-offer",
+  "register-pin",
+  "register-consent",
 ];
+/** 保険証利用登録 at the reader. */
+export const REGISTRATION_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["register-offer", "register-pin", "register-consent"]);
 
 /** Before the patient is verified: a method may be chosen (and the idle timer runs). */
 export const CHOOSING_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["choose-method", "pin", "face", "visual"]);
 /** The patient (or staff) acts: choosing, and the consent screens (a session here may be cancelled). */
-export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent"]);
+export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent", "register-offer", "register-pin", "register-consent"]);
 /** The session is over: the result or the problem is final. */
 export const ENDED_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["done", "error", "aborted"]);
 
@@ -99,6 +111,13 @@ export type SessionErrorCode =
   | "qualification-not-found"
   | "qualification-multiple"
   | "consent-rejected"
+  // 2025–2026 (issue 14 §4–7)
+  /** 保険証利用登録 at the reader was refused by the server (serverCode says why). */
+  | "registration-failed"
+  /** 医療扶助: QualificationValidity 6 (有効（未登録）): the month's 医療券 is not registered yet. */
+  | "medical-ticket-unregistered"
+  /** A notice on a usable result: grace period after an expiry — only the qualification, no consent screens. */
+  | "qualification-only"
   // the session
   | "idle-timeout"
   | "cancelled"
@@ -129,6 +148,7 @@ export const SESSION_ERROR_CODES = [
   "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
   "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
   "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
+  "registration-failed", "medical-ticket-unregistered", "qualification-only",
   "idle-timeout", "cancelled", "no-method",
   "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
 ] as const satisfies readonly SessionErrorCode[];
@@ -191,8 +211,9 @@ export interface FaceView {
 }
 
 export type ConsentFlow = "since-2024-10-07" | "before-2024-10-07";
-export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases";
-export const CONSENT_ITEMS: readonly ConsentItem[] = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"];
+/** publicExpense: 医療費助成の各種受給者証 (PMH), its own screen 提供する / 提供しない after the others. */
+export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases" | "publicExpense";
+export const CONSENT_ITEMS: readonly ConsentItem[] = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases", "publicExpense"];
 
 export interface ConsentRequestView {
   readonly flow: ConsentFlow;
@@ -239,6 +260,27 @@ export interface InsuredSummary {
   readonly limitApplicationBracket: string | null;
   readonly specificDiseases: readonly string[];
   readonly preschool: boolean;
+  /** 医療費助成 受給者証 the result carries (only after 提供する). */
+  readonly publicExpenseCertificates?: readonly PublicExpenseCertificateSummary[];
+  /** 医療扶助 (InsuredCardClassification A1). */
+  readonly medicalAssistance?: MedicalAssistanceSummary | null;
+}
+export interface PublicExpenseCertificateSummary {
+  readonly publicExpenseNumber: string;
+  readonly recipientNumber: string;
+  readonly program: string;
+  readonly issuer: string;
+  readonly validEndDate: string | null;
+  /** The patient's share after the 助成 ("000" none). */
+  readonly patientShare: string;
+  readonly monthlyCapYen: number | null;
+}
+export interface MedicalAssistanceSummary {
+  readonly publicExpenseNumber: string;
+  readonly beneficiaryNumber: string;
+  readonly welfareOffice: string;
+  /** This month's 医療券 (01) / 調剤券 (02); `ownFacility` false: issued to another 指定医療機関. */
+  readonly tickets: readonly { readonly ticketType: string; readonly month: string; readonly ownFacility: boolean; readonly selfPayAmount: string }[];
 }
 
 export interface QualificationSummary {
@@ -284,6 +326,8 @@ export interface SessionView {
   readonly error: SessionError | null;
   readonly startedAt: string;
   readonly updatedAt: string;
+  /** The card was registered for insurance use (保険証利用登録) in this visit, at this reader. */
+  readonly registeredNow?: boolean;
 }
 
 /**

@@ -231,6 +231,7 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     );
     handle(socket, "session:cancel", (p) => withSession(p.sessionId, (s) => s.cancel()));
     handle(socket, "session:retry", (p) => withSession(p.sessionId, (s) => s.retry()));
+    handle(socket, "session:register", (p) => withSession(p.sessionId, (s) => s.register(p.accept)));
     handle(socket, "staff:visual", (p) => withSession(p.sessionId, (s) => s.staffVisual(p.staffPin)));
     handle(socket, "staff:match-number-b", (p) => withSession(p.sessionId, (s) => s.staffMatchNumberB(p.staffPin, p.matchNumberB)));
     handle(socket, "staff:card-face", async (p) => {

@@ -11,6 +11,7 @@
  *   agent:readers    reader list changed     session:face-frame    {sessionId, image}
  *   agent:transport  reader / PC/SC notices  session:consent       {sessionId, comprehensive?, items?}
  *   agent:error      a refusal with no ack   session:cancel | session:retry {sessionId}
+ *                                           session:register      {sessionId, accept} (保険証利用登録 at the reader)
  *                                           staff:visual          {sessionId, staffPin}
  *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
  *                                           staff:card-face       {sessionId, staffPin} → the 券面 in the ack only
@@ -77,9 +78,13 @@ const ConsentItems = z.strictObject({
   operation: z.boolean().optional(),
   limitApplication: z.boolean().optional(),
   specificDiseases: z.boolean().optional(),
+  /** 医療費助成 (PMH): 提供する / 提供しない. */
+  publicExpense: z.boolean().optional(),
 });
 export const ConsentPayload = z.strictObject({ sessionId: SessionId, comprehensive: z.boolean().optional(), items: ConsentItems.optional() });
 export const SessionRefPayload = z.strictObject({ sessionId: SessionId });
+/** 保険証利用登録 at the reader: 登録する / 登録しない on the offer, 同意する / 同意しない on the registration consent. */
+export const RegisterPayload = z.strictObject({ sessionId: SessionId, accept: z.boolean() });
 export const StaffVisualPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
 /** The 券面 for the staff's 目視 panel, answered in the ack only (StaffCardFaceView). */
 export const StaffCardFacePayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
@@ -95,6 +100,7 @@ export type PinPayload = z.infer<typeof PinPayload>;
 export type FaceFramePayload = z.infer<typeof FaceFramePayload>;
 export type ConsentPayload = z.infer<typeof ConsentPayload>;
 export type SessionRefPayload = z.infer<typeof SessionRefPayload>;
+export type RegisterPayload = z.infer<typeof RegisterPayload>;
 export type StaffVisualPayload = z.infer<typeof StaffVisualPayload>;
 export type StaffCardFacePayload = z.infer<typeof StaffCardFacePayload>;
 export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
@@ -111,6 +117,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "session:consent": ConsentPayload,
   "session:cancel": SessionRefPayload,
   "session:retry": SessionRefPayload,
+  "session:register": RegisterPayload,
   "staff:visual": StaffVisualPayload,
   "staff:match-number-b": StaffMatchNumberBPayload,
   "staff:card-face": StaffCardFacePayload,
@@ -183,6 +190,7 @@ export interface ClientToServerEvents {
   "session:consent": (payload: ConsentPayload, ack: Ack) => void;
   "session:cancel": (payload: SessionRefPayload, ack: Ack) => void;
   "session:retry": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:register": (payload: RegisterPayload, ack: Ack) => void;
   "staff:visual": (payload: StaffVisualPayload, ack: Ack) => void;
   "staff:match-number-b": (payload: StaffMatchNumberBPayload, ack: Ack) => void;
   "staff:card-face": (payload: StaffCardFacePayload, ack: Ack) => void;

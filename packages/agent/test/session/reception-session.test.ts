@@ -462,23 +462,42 @@ describe("server problems", () => {
     expect((await h.session().retry()).ok).toBe(false);
   });
 
-  it("certificate expired inside grace (2026-11-22): usable with the N102 notice", async () => {
+  it("certificate expired inside grace (2026-11-22): the qualification only — no consent screens, the notice says why", async () => {
     const h = await start();
     await h.insert("cert-expired");
     await h.waitFor("choose-method");
     await pin(h, "1234");
-    const v = await h.waitFor("consent");
+    const v = await h.waitFor("done");
+    expect(v.result).toMatchObject({ usable: true });
     expect(v.result?.notices.map((n) => n.code)).toEqual(["N102"]);
-    await h.session().consent({});
-    expect((await h.waitFor("done")).result?.notices.map((n) => n.code)).toEqual(["N102"]);
+    expect(v.error?.code).toBe("qualification-only");
+    expect(v.consent).toBeNull();
   });
 
-  it("not registered for insurance use: E131", async () => {
+  it("not registered for insurance use: E131, the offer to register; 登録しない ends as before", async () => {
     const h = await start();
     await h.insert("not-registered");
     await h.waitFor("choose-method");
     await pin(h, "1234");
+    expect((await h.waitFor("register-offer")).error).toMatchObject({ code: "not-registered", serverCode: "E131" });
+    expect((await h.session().register(false)).ok).toBe(true);
     expect((await h.waitFor("error")).error).toMatchObject({ code: "not-registered", serverCode: "E131" });
+  });
+
+  it("保険証利用登録 at the reader: 登録する, the consent, then 資格有効 in the same visit", async () => {
+    const h = await start();
+    await h.insert("not-registered");
+    await h.waitFor("choose-method");
+    await pin(h, "1234");
+    await h.waitFor("register-offer");
+    expect((await h.session().register(true)).ok).toBe(true);
+    await h.waitFor("register-consent");
+    expect((await h.session().register(true)).ok).toBe(true);
+    const v = await h.waitFor("consent");
+    expect(v.result).toMatchObject({ usable: true, validity: "1" });
+    expect(v.registeredNow).toBe(true);
+    await h.session().consent({ comprehensive: true });
+    expect((await h.waitFor("done")).registeredNow).toBe(true);
   });
 
   it("the pre-2024-10-07 flow asks items one by one, with 限度額", async () => {

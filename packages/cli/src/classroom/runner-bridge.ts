@@ -48,7 +48,16 @@ export async function liveRunner(system: LiveSystem): Promise<LiveRunner> {
     const ms = () => Math.round(performance.now() - started);
     let simulationDate: string | undefined;
     try {
-      // The live server keeps its own clock: dates reach it as the simulation date of each request.
+      // The live server's clock goes to the scenario's day (what carries no date of its own — folder files,
+      // 一括照会 — answers on that day too), and each request carries it as its simulation date.
+      const date = scenario.setup?.date?.replaceAll("-", "") ?? null;
+      const clock = await fetch(new URL("/api/admin/clock", system.server.url), {
+        method: "PUT",
+        headers: { authorization: `Bearer ${system.server.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ date }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!clock.ok) throw new Error(`the server refused the simulation date (${clock.status})`);
       const prepared = await prepareScenario(scenario, { performer, clock: undefined, configureQualification: (s) => system.settings.configure(s), cardStore: (s) => (store = s) });
       simulationDate = prepared.simulationDate;
     } catch (e) {

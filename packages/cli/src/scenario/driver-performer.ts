@@ -8,6 +8,7 @@ import type { Phase, ScenarioPerformer, ServerSidePerformer, SessionObservation 
 
 export class DriverPerformer implements ScenarioPerformer {
   readonly admin: ServerSidePerformer["admin"];
+  readonly rececon: ServerSidePerformer["rececon"];
 
   constructor(
     readonly driver: AgentDriver,
@@ -17,6 +18,7 @@ export class DriverPerformer implements ScenarioPerformer {
     readonly server: ServerSidePerformer,
   ) {
     this.admin = server.admin;
+    this.rececon = server.rececon;
   }
 
   async reset(): Promise<void> {
@@ -52,6 +54,7 @@ export class DriverPerformer implements ScenarioPerformer {
   consent = (answer: ConsentAnswer, timeoutMs: number) => this.#command(this.driver.consent(answer), timeoutMs);
   retry = (timeoutMs: number) => this.#command(this.driver.retry(), timeoutMs);
   cancel = (timeoutMs: number) => this.#command(this.driver.cancel(), timeoutMs);
+  registerAnswer = (accept: boolean, timeoutMs: number) => this.#command(this.driver.register(accept), timeoutMs);
 
   waitFor(phases: readonly Phase[], timeoutMs: number): Promise<SessionView> {
     return this.driver.waitFor((v) => phases.includes(v.phase) && !v.busy, { timeoutMs });

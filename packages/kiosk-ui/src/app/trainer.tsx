@@ -10,7 +10,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { createServerClient } from "@onshi-sim/server/protocol";
 import type { CommandAck, SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
-import { CLASSROOM as C, errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel, type Lang, type LocalizedText } from "@onshi-sim/texts";
+import { BENEFITS_TRAINER, CLASSROOM as C, errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel, type Lang, type LocalizedText } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { GuidedDemo } from "./demo.js";
 import { CameraFacePanel } from "./trainer/camera-face-panel.js";
@@ -26,6 +26,7 @@ interface CardEntry {
 interface Settings {
   readonly simulationDate: string | null;
   readonly consentFlow: string | null;
+  readonly publicExpenseScreen?: boolean | null;
 }
 interface TimelineEntry {
   readonly at: string;
@@ -229,6 +230,21 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                 <option value="">{W.flowByDate[lang]}</option>
                 <option value="since-2024-10-07">{W.flowSince[lang]}</option>
                 <option value="before-2024-10-07">{W.flowBefore[lang]}</option>
+              </select>
+            </label>
+            <label>
+              {BENEFITS_TRAINER.pmh.ja}
+              <select
+                name="publicExpenseScreen"
+                value={settings.publicExpenseScreen === true ? "on" : settings.publicExpenseScreen === false ? "off" : ""}
+                onChange={async (e) => {
+                  const v = (e.target as HTMLSelectElement).value;
+                  setSettings((await post("/ui/settings", { publicExpenseScreen: v === "on" ? true : v === "off" ? false : null })).body as Settings);
+                }}
+              >
+                <option value="">{BENEFITS_TRAINER.pmhByDate.ja}</option>
+                <option value="on">{BENEFITS_TRAINER.pmhOn.ja}</option>
+                <option value="off">{BENEFITS_TRAINER.pmhOff.ja}</option>
               </select>
             </label>
           </div>

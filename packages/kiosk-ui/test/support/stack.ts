@@ -128,6 +128,7 @@ function heldAt(gate: Gate, port: QualificationPort): QualificationPort {
     confirmWithDevice: held(port.confirmWithDevice.bind(port)),
     consent: held(port.consent.bind(port)),
     complete: held(port.complete.bind(port)),
+    ...(port.register ? { register: held(port.register.bind(port)) } : {}),
   };
 }
 

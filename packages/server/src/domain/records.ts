@@ -52,7 +52,7 @@ export interface QualificationRecord {
   readonly insurerNumber: string; // digits
   readonly insurerName: string;
   readonly insurerKind: string;
-  readonly insuredCardClassification: "01" | "02" | "03" | "04" | "05" | "06" | "07";
+  readonly insuredCardClassification: "01" | "02" | "03" | "04" | "05" | "06" | "07" | "A1";
   readonly insuredCardSymbol: string | null;
   readonly insuredIdentificationNumber: string;
   readonly insuredBranchNumber: string | null;
@@ -74,7 +74,7 @@ export interface QualificationRecord {
 export interface DocumentRecord {
   readonly documentId: string;
   readonly qualificationId: string;
-  readonly kind: "legacy-card" | "kakuninsho-paper" | "kakuninsho-card";
+  readonly kind: "legacy-card" | "kakuninsho-paper" | "kakuninsho-card" | "oshirase";
   readonly issuedOn: CompactDate;
   readonly validUntil: CompactDate | null;
   readonly status: "active" | "lost" | "returned";

@@ -6,7 +6,7 @@ import type { PersonRecord, QualificationRecord } from "../domain/records.js";
 import type { CompactDate, CompactTimestamp } from "../time/jst.js";
 import type { MessageBody, MessageHeader, ResultOfQualificationConfirmation, XmlMsg } from "./result-schema.js";
 
-export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases";
+export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases" | "publicExpense";
 export const INFO_CONSENT_ITEMS = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation"] as const;
 
 export interface ConsentEntry {
