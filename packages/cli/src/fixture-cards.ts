@@ -5,7 +5,8 @@
  *   - `fixtureCardFactory` + `memoryDevCards`: `dev:insert-card` for the memory transport (scripting, tests).
  */
 import { createHash } from "node:crypto";
-import { FixtureError, findCardFixture, type LoadedCard } from "@onshi-sim/jpki-testkit";
+import { FixtureError, findCardFixture, findPhoneFixture, isPhoneId, type LoadedCard } from "@onshi-sim/jpki-testkit";
+import { fromLoadedPhone, MemoryOwnerAuth } from "@onshi-sim/card-sim";
 import { CardInUseError, type CardStateStore } from "@onshi-sim/card-sim";
 import type { SmartCard } from "@onshi-sim/reader-bindings";
 import { fromLoadedCard } from "@onshi-sim/card-sim";
@@ -37,9 +38,25 @@ export type ReleasableCard = SmartCard & { release(): void };
  * Makes virtual cards of fixtures by id; counters in `stateStore` (default: in memory, fresh per card). Each
  * card is claimed in the store for `holder` until released: a card in another reader is refused (card-in-use).
  */
-export function fixtureCardFactory(options: { stateStore?: CardStateStore; holder?: string } = {}): (cardId: string) => Promise<ReleasableCard> {
+export function fixtureCardFactory(options: { stateStore?: CardStateStore; holder?: string; ownerAuth?: (phoneId: string) => MemoryOwnerAuth } = {}): (cardId: string) => Promise<ReleasableCard> {
   const holder = options.holder ?? "onshi-sim agent (dev:insert-card)";
   return async (cardId) => {
+    if (isPhoneId(cardId)) {
+      // A virtual smartphone: its owner-auth state comes from `ownerAuth` (the trainer's switch) when given.
+      let phone;
+      try {
+        phone = await findPhoneFixture(cardId);
+      } catch (e) {
+        if (e instanceof FixtureError) throw new DevCardError("unknown-card", e.message);
+        throw e;
+      }
+      try {
+        return new VirtualMyNumberCard(fromLoadedPhone(phone), { holder, ...(options.stateStore ? { stateStore: options.stateStore } : {}), ...(options.ownerAuth ? { ownerAuth: options.ownerAuth(cardId) } : {}) });
+      } catch (e) {
+        if (e instanceof CardInUseError) throw new DevCardError("card-in-use", e.message, cardInUseError(e.holder));
+        throw e;
+      }
+    }
     let loaded: LoadedCard;
     try {
       loaded = await findCardFixture(cardId);
