@@ -58,6 +58,7 @@ export class ScenarioService {
         cardExpiresOn: l.cardExpiresOn,
         registeredForInsurance: l.registeredForInsurance,
         status: l.status,
+        tokenKind: l.tokenKind,
       })),
       cardPathValidityToday: cardPathValidity(quals, jstDate(this.now())).validity,
     };
