@@ -31,6 +31,7 @@ export const SESSION_ERROR_CODES = [
   "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
   "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
   "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
+  "phone-reader-missing", "phone-not-held", "phone-removed", "phone-unreadable", "phone-pin-locked", "phone-not-authenticated", "phone-certificate-expired", "phone-other-person",
   "idle-timeout", "cancelled", "no-method",
   "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
 ] as const satisfies readonly SessionErrorCode[];

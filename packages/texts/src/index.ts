@@ -13,3 +13,4 @@ export * from "./lines.js";
 export * from "./kiosk.js";
 export * from "./reception.js";
 export * from "./trainer.js";
+export * from "./phone.js";

@@ -1,5 +1,6 @@
 /** Names and labels keyed by codes: phases, verification methods, consent items, and the result's fields. */
 import type { ConsentFlow, ConsentItem, SessionPhase, VerificationMethod } from "@onshi-sim/agent/protocol";
+import { PHONE_PHASE_NAMES } from "./phone.js";
 import { t, type LocalizedText } from "./text.js";
 
 /** What staff call each phase (/reception's state column). */
@@ -15,6 +16,7 @@ export const PHASE_NAMES: Record<SessionPhase, LocalizedText> = {
   done: t("完了", "done"),
   error: t("エラー", "error"),
   aborted: t("中止", "stopped"),
+  ...PHONE_PHASE_NAMES,
 };
 
 /** 顔認証, 暗証番号, 目視 (staff). */

@@ -22,6 +22,7 @@ import {
   TAKE_CARD,
   WAIT_TO_BE_CALLED,
 } from "./phrases.js";
+import { PHONE_PROMPTS } from "./phone.js";
 import { joinTexts, t, type LocalizedText } from "./text.js";
 
 export const RECEPTION_COMPLETE = t("受付が完了しました", "Reception complete");
@@ -63,5 +64,11 @@ export function promptFor(view: Pick<SessionView, "phase" | "methods" | "result"
       return joinTexts([RECEPTION_FAILED, ASK_STAFF]);
     case "aborted":
       return RECEPTION_STOPPED;
+    case "phone-os":
+    case "phone-hold":
+    case "phone-reading":
+    case "phone-pin":
+    case "phone-owner-auth":
+      return PHONE_PROMPTS[view.phase];
   }
 }

@@ -1,4 +1,5 @@
 /** /trainer, the trainer's console, and its guided demo: the console's words and a note per phase for the class. */
+import { PHONE_TRAINER_NOTES } from "./phone.js";
 import type { SessionPhase } from "@onshi-sim/agent/protocol";
 import { CARD_PIN_DIGITS } from "@onshi-sim/apdu";
 import { t, type LocalizedText } from "./text.js";
@@ -97,4 +98,5 @@ export const TRAINER_NOTES: Record<SessionPhase, LocalizedText> = {
     "An error. The patient is told what to show instead (資格確認書, 資格情報のお知らせ with the card…). With the reader out of order too, the お知らせ (or the Mynaportal screen) with the card at the counter is enough.",
   ),
   aborted: t("中止（カードが外された／キャンセル／無操作）。", "Stopped (card taken, cancelled or idle)."),
+  ...PHONE_TRAINER_NOTES,
 };

@@ -27,7 +27,18 @@ export type SessionPhase =
   /** Ended with a problem (see `error`); the card is still in the reader or was just taken. */
   | "error"
   /** Ended early: the card was pulled, the session was cancelled or it idled out. */
-  | "aborted";
+  | "aborted"
+  // ── the smartphone マイナ保険証 (REFERENCE §6): chosen on the start screen instead of placing the card ──
+  /** スマホ chosen: iPhone or Android? */
+  | "phone-os"
+  /** Waiting for the phone on the phone reader (a general-purpose NFC reader, not the card slot). */
+  | "phone-hold"
+  /** A phone arrived: SELECT JPKI, its token (EF 0006), and the certificate or the PIN status. */
+  | "phone-reading"
+  /** Android: the phone certificate's own 4-digit PIN on the reader's pad. */
+  | "phone-pin"
+  /** iPhone: authenticate on the phone (Face ID / Touch ID), then continue. */
+  | "phone-owner-auth";
 
 export const SESSION_PHASES: readonly SessionPhase[] = [
   "waiting-for-card",
@@ -41,12 +52,20 @@ export const SESSION_PHASES: readonly SessionPhase[] = [
   "done",
   "error",
   "aborted",
+  "phone-os",
+  "phone-hold",
+  "phone-reading",
+  "phone-pin",
+  "phone-owner-auth",
 ];
+
+/** The phases of the phone path before the server is asked. */
+export const PHONE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["phone-os", "phone-hold", "phone-reading", "phone-pin", "phone-owner-auth"]);
 
 /** Before the patient is verified: a method may be chosen (and the idle timer runs). */
 export const CHOOSING_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["choose-method", "pin", "face", "visual"]);
 /** The patient (or staff) acts: choosing, and the consent screens (a session here may be cancelled). */
-export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent"]);
+export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent", "phone-os", "phone-hold", "phone-pin", "phone-owner-auth"]);
 /** The session is over: the result or the problem is final. */
 export const ENDED_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["done", "error", "aborted"]);
 
@@ -99,6 +118,23 @@ export type SessionErrorCode =
   | "qualification-not-found"
   | "qualification-multiple"
   | "consent-rejected"
+  // the smartphone
+  /** The clinic has no phone reader configured: bring the card. */
+  | "phone-reader-missing"
+  /** No phone was held over the phone reader in time. */
+  | "phone-not-held"
+  /** The phone left the reader before the reception was done. */
+  | "phone-removed"
+  /** What lies on the phone reader is no マイナンバーカード function of a phone (a card, or unreadable). */
+  | "phone-unreadable"
+  /** Android: the phone PIN is locked (use the card; reset in the phone app / マイナポータル). */
+  | "phone-pin-locked"
+  /** iPhone: the owner has not authenticated on the phone (69 82 to the signature). */
+  | "phone-not-authenticated"
+  /** The phone certificate (or its card) has expired: no grace for a phone — show the card or a 資格確認書. */
+  | "phone-certificate-expired"
+  /** The phone carries someone else's card (one person's card per phone). */
+  | "phone-other-person"
   // the session
   | "idle-timeout"
   | "cancelled"
@@ -142,6 +178,15 @@ export interface CardSummary {
   readonly kind: "fixture" | "real";
   /** The user-auth certificate's last valid day (UTC date of notAfter, YYYY-MM-DD). */
   readonly certificateValidTo: string;
+}
+
+/** The phone path: which phone the patient chose, and what the reader found. */
+export interface PhoneView {
+  readonly os: "android" | "iphone" | null;
+  /** The token EF 0006 named (null until read). */
+  readonly token: "card" | "android" | "iphone" | null;
+  /** Whether a phone is on the phone reader now. */
+  readonly present: boolean;
 }
 
 export interface PinView {
@@ -260,6 +305,10 @@ export interface SessionView {
   readonly method: VerificationMethod | null;
   readonly pin: PinView | null;
   readonly face: FaceView | null;
+  /** The phone path, when the patient chose スマホ (null for a card). */
+  readonly phone: PhoneView | null;
+  /** Whether this reader has a phone reader beside it (the スマホ button is offered). */
+  readonly phoneReader: boolean;
   readonly consent: ConsentRequestView | null;
   readonly result: QualificationSummary | null;
   /** The last problem. With phase `error`/`aborted` it ended the session; otherwise it is a notice (a wrong PIN…). */

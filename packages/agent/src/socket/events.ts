@@ -11,6 +11,8 @@
  *   agent:readers    reader list changed     session:face-frame    {sessionId, image}
  *   agent:transport  reader / PC/SC notices  session:consent       {sessionId, comprehensive?, items?}
  *   agent:error      a refusal with no ack   session:cancel | session:retry {sessionId}
+ *                                           session:phone-start | session:phone-continue | session:phone-retry {sessionId}
+ *                                           session:phone-os      {sessionId, os: android|iphone}
  *                                           staff:visual          {sessionId, staffPin}
  *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
  *                                           agent:sync            {} → the snapshot in the ack
@@ -79,6 +81,7 @@ const ConsentItems = z.strictObject({
 });
 export const ConsentPayload = z.strictObject({ sessionId: SessionId, comprehensive: z.boolean().optional(), items: ConsentItems.optional() });
 export const SessionRefPayload = z.strictObject({ sessionId: SessionId });
+export const PhoneOsPayload = z.strictObject({ sessionId: SessionId, os: z.enum(["android", "iphone"]) });
 export const StaffVisualPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
 export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin, matchNumberB: z.string().regex(/^\d{14}$/, "14 digits") });
 export const SyncPayload = z.strictObject({});
@@ -92,6 +95,7 @@ export type PinPayload = z.infer<typeof PinPayload>;
 export type FaceFramePayload = z.infer<typeof FaceFramePayload>;
 export type ConsentPayload = z.infer<typeof ConsentPayload>;
 export type SessionRefPayload = z.infer<typeof SessionRefPayload>;
+export type PhoneOsPayload = z.infer<typeof PhoneOsPayload>;
 export type StaffVisualPayload = z.infer<typeof StaffVisualPayload>;
 export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
 export type SyncPayload = z.infer<typeof SyncPayload>;
@@ -107,6 +111,10 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "session:consent": ConsentPayload,
   "session:cancel": SessionRefPayload,
   "session:retry": SessionRefPayload,
+  "session:phone-start": SessionRefPayload,
+  "session:phone-os": PhoneOsPayload,
+  "session:phone-continue": SessionRefPayload,
+  "session:phone-retry": SessionRefPayload,
   "staff:visual": StaffVisualPayload,
   "staff:match-number-b": StaffMatchNumberBPayload,
   "agent:sync": SyncPayload,
@@ -178,6 +186,11 @@ export interface ClientToServerEvents {
   "session:consent": (payload: ConsentPayload, ack: Ack) => void;
   "session:cancel": (payload: SessionRefPayload, ack: Ack) => void;
   "session:retry": (payload: SessionRefPayload, ack: Ack) => void;
+  /** The smartphone path: スマホ, then iPhone/Android, continue after Face ID, try the phone again. */
+  "session:phone-start": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:phone-os": (payload: PhoneOsPayload, ack: Ack) => void;
+  "session:phone-continue": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:phone-retry": (payload: SessionRefPayload, ack: Ack) => void;
   "staff:visual": (payload: StaffVisualPayload, ack: Ack) => void;
   "staff:match-number-b": (payload: StaffMatchNumberBPayload, ack: Ack) => void;
   "agent:sync": (payload: SyncPayload, ack: Ack) => void;
