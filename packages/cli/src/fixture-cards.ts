@@ -5,7 +5,7 @@
  *   - `fixtureCardFactory` + `memoryDevCards`: `dev:insert-card` for the memory transport (scripting, tests).
  */
 import { createHash } from "node:crypto";
-import { FixtureError, findCardFixture, findPhoneFixture, isPhoneId, type LoadedCard } from "@onshi-sim/jpki-testkit";
+import { FixtureError, findCardFixture, findPhoneFixture, isPhoneId, type LoadedCard, type LoadedPhone } from "@onshi-sim/jpki-testkit";
 import { fromLoadedPhone, MemoryOwnerAuth } from "@onshi-sim/card-sim";
 import { CardInUseError, type CardStateStore } from "@onshi-sim/card-sim";
 import type { SmartCard } from "@onshi-sim/reader-bindings";
@@ -25,9 +25,14 @@ export function knownCardOf(card: LoadedCard): KnownCard {
   return { matchNumberB: matchNumberB(f.holder.birthDate, f.card.expiresOn, f.card.securityCode), userAuthPinSet: f.pins.userAuth !== null };
 }
 
-/** A `lookupCard` for the agent: the fixture whose user-auth certificate the card carries. */
-export function knownFixtureCards(cards: readonly LoadedCard[]): (certificateDer: Uint8Array) => KnownCard | undefined {
-  const byCertificate = new Map(cards.map((c) => [sha256(c.userAuthCertificateDer), knownCardOf(c)]));
+/** What the agent knows of a phone's certificate: which phone, its card's person and whose phone it is. */
+export function knownPhoneOf(phone: LoadedPhone): KnownCard {
+  return { ...knownCardOf(phone.card), userAuthPinSet: phone.fixture.pin !== null, phone: { os: phone.fixture.os, personId: phone.personId, ownerPersonId: phone.ownerPersonId } };
+}
+
+/** A `lookupCard` for the agent: the fixture (card, or phone) whose user-auth certificate the token carries. */
+export function knownFixtureCards(cards: readonly LoadedCard[], phones: readonly LoadedPhone[] = []): (certificateDer: Uint8Array) => KnownCard | undefined {
+  const byCertificate = new Map([...cards.map((c) => [sha256(c.userAuthCertificateDer), knownCardOf(c)] as const), ...phones.map((p) => [sha256(p.userAuthCertificateDer), knownPhoneOf(p)] as const)]);
   return (der) => byCertificate.get(sha256(der));
 }
 

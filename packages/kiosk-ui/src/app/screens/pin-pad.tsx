@@ -7,7 +7,8 @@ import { Notice, type Tx } from "./common.js";
 
 const BOXES = Array.from({ length: CARD_PIN_DIGITS }, (_, i) => i);
 
-export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentConnection; tx: Tx }) {
+/** `screen`/`title`/`hint`: the phone's PIN pad (Android's own PIN) reuses this one. */
+export function PinPad({ view, agent, tx, screen = "pin", title, hint }: { view: SessionView; agent: AgentConnection; tx: Tx; screen?: string; title?: string; hint?: string }) {
   // The PIN lives here only until it is sent; it is never shown, logged or stored.
   const [digits, setDigits] = useState("");
   const digitsRef = useRef("");
@@ -41,8 +42,9 @@ export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentCon
   useEffect(() => () => set(""), []);
   const tries = view.pin?.triesLeft ?? null;
   return (
-    <section class="screen" data-screen="pin">
-      <h1>{tx(KIOSK.pinTitle)}</h1>
+    <section class="screen" data-screen={screen}>
+      <h1>{title ?? tx(KIOSK.pinTitle)}</h1>
+      {hint && <p class="lead">{hint}</p>}
       {view.error?.code === "pin-wrong" && <Notice view={view} tx={tx} />}
       <div class="pin-row">
         <div class="pin-boxes" role="img" aria-label={`${tx(KIOSK.pinDigitsLabel)}: ${digits.length} / ${CARD_PIN_DIGITS}`} data-digits={digits.length}>
