@@ -10,16 +10,13 @@
  *     (agent + server + other benches in one process) is printed too, as an upper bound.
  * Not part of `npm test`.
  */
-import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FACES_DIR, findCardFixture, loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
+import { FACES_DIR, findCardFixture } from "@onshi-sim/jpki-testkit";
 import { createServer } from "@onshi-sim/server";
 import { AgentDriver } from "@onshi-sim/agent";
-import { createAgent, type ReaderAgent } from "@onshi-sim/agent";
-import { knownFixtureCards } from "@onshi-sim/cli";
-import { loadReaderDevice } from "@onshi-sim/cli";
+import { assembleAgent, type AssembledAgent } from "@onshi-sim/agent-assembly";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
 import { fromLoadedCard } from "@onshi-sim/card-sim";
 import { VirtualMyNumberCard } from "@onshi-sim/card-sim";
@@ -87,20 +84,16 @@ async function receptions(
   return { detectedToResult: summarize(detected), insertedToResult: summarize(inserted) };
 }
 
-async function startAgent(transport: ReaderTransport, qualification: QualificationClient, faceVerifier: FaceVerifier | undefined): Promise<{ agent: ReaderAgent; kiosk: AgentDriver }> {
-  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
-  const agent = await createAgent({
-    transports: [transport],
+async function startAgent(transport: ReaderTransport, qualification: QualificationClient, faceVerifier: FaceVerifier | undefined): Promise<{ agent: AssembledAgent; kiosk: AgentDriver }> {
+  const agent = await assembleAgent({
+    readers: [{ kind: "transport", transport }],
     qualification,
     token: TOKEN,
     port: 0,
-    device: loadReaderDevice(),
     staffPin: "246810",
-    fixtureCas: [new X509Certificate(ca.certificateDer)],
-    lookupCard: knownFixtureCards(cards),
-    ...(faceVerifier ? { faceVerifier } : {}),
+    ...(faceVerifier ? { face: faceVerifier } : {}),
   });
-  const kiosk = await AgentDriver.connect({ url: agent.url, token: TOKEN, clientName: "bench" });
+  const kiosk = await AgentDriver.connect({ url: agent.agent.url, token: TOKEN, clientName: "bench" });
   return { agent, kiosk };
 }
 

@@ -1,6 +1,7 @@
 /** @onshi-sim/agent: The reader agent: reception sessions, face verification, Socket.IO server and driver. */
 export * from "./face/ssd-mobilenet.js";
 export * from "./qualification/qualification-client.js";
+export * from "./qualification/switchable-qualification.js";
 export * from "./session/session-errors.js";
 export * from "./session/qualification-summary.js";
 export * from "./session/reception-ports.js";

@@ -299,6 +299,9 @@ describe("VpcdBridge framing", () => {
  * our ACK of the length — which Linux delays ~40 ms. A Node server socket with noDelay off writing twice
  * does the same, so the fix is testable without pcscd.
  */
+/** Linux's TCP_DELACK_MIN (HZ/25): the shortest wait for a delayed ACK. */
+const DELAYED_ACK_MIN_MS = 40;
+
 describe("VpcdBridge against a pcscd-like peer (length and payload in two writes, Nagle on)", () => {
   async function medianRoundTrip(quickAck: boolean, n = 15): Promise<{ median: number; bridge: VpcdBridge }> {
     const server = createServer();
@@ -332,12 +335,14 @@ describe("VpcdBridge against a pcscd-like peer (length and payload in two writes
   it.skipIf(!socketQuickackSupport().available)("answers at once: the bridge ACKs the length itself (TCP_QUICKACK, no root)", async () => {
     const { median, bridge } = await medianRoundTrip(true);
     expect(bridge.quickAck).toBe(true);
-    expect(median).toBeLessThan(10);
+    // Behaviour, not speed: an exchange that waited for the delayed ACK takes at least the kernel's 40 ms
+    // minimum; a loaded machine stretches the quick path but does not push its median onto that timer.
+    expect(median).toBeLessThan(DELAYED_ACK_MIN_MS);
   });
 
   it.skipIf(loopbackQuickackEnabled() !== false)("without it each exchange waits for the delayed ACK (so the test above can tell)", async () => {
     const { median, bridge } = await medianRoundTrip(false, 7);
     expect(bridge.quickAck).toBe(false);
-    expect(median).toBeGreaterThan(20);
+    expect(median).toBeGreaterThanOrEqual(DELAYED_ACK_MIN_MS * 0.9);
   });
 });

@@ -6,23 +6,18 @@
  *   token      ONSHI_SIM_AGENT_TOKEN, else <data>/agent-token (created on first start, mode 0600)
  *   staff PIN  ONSHI_SIM_STAFF_PIN, else <data>/staff-pin (created on first start: 6 random digits)
  */
-import { randomBytes, randomInt, X509Certificate } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
 import { allowedHostsFromEnv } from "@onshi-sim/server";
 import { DEFAULT_AGENT_PORT } from "@onshi-sim/agent/protocol";
-import { createAgent, type DevCardSlots, type ReaderAgent } from "@onshi-sim/agent";
-import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "./fixture-cards.js";
-import { DEFAULT_DEVICE_ID, loadReaderDevice } from "./reader-device.js";
+import type { ReaderAgent } from "@onshi-sim/agent";
+import { assembleAgent, DEFAULT_DEVICE_ID, type ReaderSetup } from "@onshi-sim/agent-assembly";
 import { FileCardStateStore } from "@onshi-sim/card-sim";
 import { cardStateDir, dataDir } from "@onshi-sim/card-sim";
-import type { FaceVerifier } from "@onshi-sim/agent";
 import { QualificationClient } from "@onshi-sim/agent";
 import type { QualificationPort } from "@onshi-sim/agent";
-import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { UsageError } from "./main.js";
 
 export const AGENT_USAGE = `onshi-sim agent [options]
@@ -166,84 +161,39 @@ export async function launchAgent(options: LaunchAgentOptions): Promise<Launched
   const token = agentToken();
   const staffPin = configuredSecret("ONSHI_SIM_STAFF_PIN", "staff-pin", () => String(randomInt(0, 1_000_000)).padStart(6, "0"));
   if (!/^\d{4,12}$/.test(staffPin.value)) throw new UsageError(`the staff PIN (${staffPin.source}) must be 4–12 digits`);
-  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
-  const device = loadReaderDevice(options.deviceId ?? DEFAULT_DEVICE_ID);
   const qualification: QualificationPort = options.qualification ?? new QualificationClient({
     baseUrl: options.serverUrl,
     medicalInstitutionCode: options.facility,
     ...(options.simulationDate ? { simulationDate: options.simulationDate } : {}),
     ...(options.consentFlow ? { consentFlow: options.consentFlow } : {}),
   });
+  const readers: ReaderSetup[] = [];
+  const prefix = options.readerPrefix;
+  if (options.transports.includes("pcsc")) readers.push({ kind: "pcsc", ...(prefix ? { readerFilter: (name: string) => name.startsWith(prefix) } : {}) });
+  if (options.transports.includes("memory")) readers.push({ kind: "memory", names: Array.from({ length: options.readers ?? 1 }, (_, i) => `onshi-sim Memory Reader ${String(i).padStart(2, "0")}`) });
 
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => {});
-  };
-  const transports: ReaderTransport[] = [];
+  const assembled = await assembleAgent({
+    readers,
+    qualification,
+    token: token.value,
+    staffPin: staffPin.value,
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? DEFAULT_AGENT_PORT,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    device: options.deviceId ?? DEFAULT_DEVICE_ID,
+    // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`,
+    // and a card inserted here is refused to `card insert` (and another agent) until it is removed.
+    ...(options.dev ? { devCards: { stateStore: new FileCardStateStore(cardStateDir()), holder: "onshi-sim agent, dev:insert-card" } } : {}),
+    ...(options.face ? { face: { worker: {} } } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { session: { idleTimeoutMs: options.idleTimeoutMs } } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const { agent, device, faceVerifier } = assembled;
   const summary: string[] = [];
-  let devCards: DevCardSlots | undefined;
-  try {
-    if (options.transports.includes("pcsc")) {
-      const { ensurePcscd } = await import("@onshi-sim/card-sim");
-      const pcscd = await ensurePcscd();
-      if (!pcscd.available) throw new Error(`PC/SC is unavailable: ${pcscd.reason}`);
-      cleanups.push(() => pcscd.stop());
-      const { PcscReaderTransport } = await import("@onshi-sim/reader-bindings");
-      const prefix = options.readerPrefix;
-      transports.push(new PcscReaderTransport(prefix ? { readerFilter: (name) => name.startsWith(prefix) } : {}));
-    }
-    if (options.transports.includes("memory")) {
-      const names = Array.from({ length: options.readers ?? 1 }, (_, i) => `onshi-sim Memory Reader ${String(i).padStart(2, "0")}`);
-      const memory = new MemoryReaderTransport(names);
-      transports.push(memory);
-      // Counters persist like `onshi-sim card insert`: a card locked here stays locked until `card reset-pin`,
-      // and a card inserted here is refused to `card insert` (and another agent) until it is removed.
-      if (options.dev) {
-        const slots = memoryDevCards(memory, fixtureCardFactory({ stateStore: new FileCardStateStore(cardStateDir()), holder: "onshi-sim agent, dev:insert-card" }));
-        cleanups.push(async () => slots.releaseAll());
-        devCards = slots;
-      }
-    }
-
-    let faceVerifier: FaceVerifier | undefined;
-    if (options.face) {
-      const { WorkerFaceVerifier } = await import("@onshi-sim/agent");
-      const verifier = new WorkerFaceVerifier();
-      faceVerifier = verifier;
-      cleanups.push(() => verifier.close());
-    }
-
-    const agent = await createAgent({
-      transports,
-      qualification,
-      token: token.value,
-      host: options.host ?? "127.0.0.1",
-      port: options.port ?? DEFAULT_AGENT_PORT,
-      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
-      device,
-      staffPin: staffPin.value,
-      fixtureCas: [new X509Certificate(ca.certificateDer)],
-      lookupCard: knownFixtureCards(cards),
-      ...(faceVerifier ? { faceVerifier } : {}),
-      ...(devCards ? { devCards } : {}),
-      ...(options.idleTimeoutMs !== undefined ? { session: { idleTimeoutMs: options.idleTimeoutMs } } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    });
-    summary.push(`readers ${agent.manager.readers().map((r) => JSON.stringify(r.name)).join(", ") || "(none yet)"} (${options.transports.join(" + ")})`);
-    summary.push(`qualification server ${options.serverUrl}, facility ${options.facility}, device ${device.deviceId}${faceVerifier ? ", face verification on" : ", face verification off"}`);
-    summary.push(`token from ${token.source}; staff PIN from ${staffPin.source}${options.dev ? "; dev commands on" : ""}`);
-    return {
-      agent,
-      summary,
-      close: async () => {
-        await agent.close();
-        await cleanup();
-      },
-    };
-  } catch (e) {
-    await cleanup();
-    throw e;
-  }
+  summary.push(`readers ${agent.manager.readers().map((r) => JSON.stringify(r.name)).join(", ") || "(none yet)"} (${options.transports.join(" + ")})`);
+  summary.push(`qualification server ${options.serverUrl}, facility ${options.facility}, device ${device.deviceId}${faceVerifier ? ", face verification on" : ", face verification off"}`);
+  summary.push(`token from ${token.source}; staff PIN from ${staffPin.source}${options.dev ? "; dev commands on" : ""}`);
+  return { agent, summary, close: () => assembled.close() };
 }
 
 function say(line: string): void {

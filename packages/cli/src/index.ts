@@ -3,8 +3,6 @@ export * from "./agent.js";
 export * from "./card.js";
 export * from "./doctor.js";
 export * from "./drive.js";
-export * from "./fixture-cards.js";
-export * from "./reader-device.js";
 export * from "./scenario-runner.js";
 export * from "./scenario.js";
 export * from "./server-process.js";

@@ -18,6 +18,7 @@ import { loadCardFixtures } from "@onshi-sim/jpki-testkit";
 import { dataFolderHolder, DataFolderInUseError } from "@onshi-sim/server";
 import { allowedHostsFromEnv, LOOPBACK_HOST_NAMES } from "@onshi-sim/server";
 import { DEFAULT_AGENT_PORT } from "@onshi-sim/agent/protocol";
+import { SwitchableQualification } from "@onshi-sim/agent";
 import { ensurePcscd } from "@onshi-sim/card-sim";
 import { dataDir } from "@onshi-sim/card-sim";
 import { agentToken, launchAgent, type LaunchedAgent } from "./agent.js";
@@ -62,7 +63,7 @@ export async function runStart(argv: string[]): Promise<number> {
   // The agent watches every PC/SC reader (real readers, vpcd) and one memory reader the trainer console fills.
   // The kiosk UI's server side lives in kiosk-ui (it shows what the agent and server own); loaded here
   // because start is the one command that runs everything.
-  const { createKioskUi, TrainerQualificationPort, TrainerSettings } = await import("@onshi-sim/kiosk-ui");
+  const { createKioskUi, TrainerSettings } = await import("@onshi-sim/kiosk-ui");
   const facility = process.env.ONSHI_SIM_FACILITY ?? "1311234567";
   const settings = new TrainerSettings();
   let launched: LaunchedAgent | undefined;
@@ -71,7 +72,7 @@ export async function runStart(argv: string[]): Promise<number> {
     launched = await launchAgent({
       transports: pcscd.available ? ["pcsc", "memory"] : ["memory"],
       serverUrl: server?.url ?? serverUrl,
-      qualification: new TrainerQualificationPort({ baseUrl: server?.url ?? serverUrl, medicalInstitutionCode: facility }, settings),
+      qualification: new SwitchableQualification({ baseUrl: server?.url ?? serverUrl, medicalInstitutionCode: facility }, () => settings.view),
       facility,
       port: Number(values["agent-port"]),
       host,

@@ -132,7 +132,9 @@ describePcsc("PcscReaderTransport over pcscd + vpcd", () => {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    expect(times[10]).toBeLessThan(10);
+    // Behaviour, not speed: an exchange held by the delayed ACK waits at least Linux's 40 ms minimum
+    // (TCP_DELACK_MIN); load stretches the quick path but does not put its median on that timer.
+    expect(times[10]).toBeLessThan(40);
   });
 
   it("carries a 256-byte answer with the default maxResponseLength, and rejects a too small one", async () => {

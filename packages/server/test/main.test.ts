@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createServerClient } from "../src/protocol/index.js";
 import { startServerProcess, stopServerProcess, type ServerProcess } from "./support/server-process.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "onshi-main-"));
@@ -19,23 +20,21 @@ describe("npm run server (src/main.ts)", () => {
     expect(first.stdout().trim().split("\n")).toEqual([`onshi-sim server listening on ${first.url}`]);
     const token = readFileSync(join(dataDir, "server", "admin-token"), "utf8").trim();
     expect(first.stderr()).toContain(token);
-    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const lose = await fetch(`${first.url}/api/admin/persons/P1009/actions`, { method: "POST", headers: auth, body: JSON.stringify({ action: "lose-qualification" }) });
-    expect(lose.status).toBe(200);
-    expect(((await lose.json()) as { cardPathValidityToday: string }).cardPathValidityToday).toBe("2");
+    const lose = await createServerClient({ baseUrl: first.url, adminToken: token }).personAction({ params: { personId: "P1009" }, body: { action: "lose-qualification" } });
+    expect(lose.cardPathValidityToday).toBe("2");
     expect(await stopServerProcess(first)).toBe(0);
 
     // Same data folder: the change persisted and the token is reused.
     const second = await startServerProcess(dataDir);
     running.push(second);
-    const state = await fetch(`${second.url}/api/admin/persons/P1009`, { headers: auth });
-    expect(((await state.json()) as { qualifications: { disqualificationDate: string | null }[] }).qualifications[0]!.disqualificationDate).not.toBeNull();
+    const state = await createServerClient({ baseUrl: second.url, adminToken: token }).person({ params: { personId: "P1009" } });
+    expect(state.qualifications[0]!.disqualificationDate).not.toBeNull();
     expect(await stopServerProcess(second)).toBe(0);
 
     const reseeded = await startServerProcess(dataDir, ["--reseed"]);
     running.push(reseeded);
-    const restored = await fetch(`${reseeded.url}/api/admin/persons/P1009`, { headers: auth });
-    expect(((await restored.json()) as { qualifications: { disqualificationDate: string | null }[] }).qualifications[0]!.disqualificationDate).toBeNull();
+    const restored = await createServerClient({ baseUrl: reseeded.url, adminToken: token }).person({ params: { personId: "P1009" } });
+    expect(restored.qualifications[0]!.disqualificationDate).toBeNull();
     const docs = await fetch(`${reseeded.url}/api/docs/openapi.json`);
     expect(docs.status).toBe(200);
     expect(await stopServerProcess(reseeded)).toBe(0);

@@ -1,5 +1,6 @@
 /**
- * The agent's client of the mock オンライン資格確認等システム (the server owns the schemas; we import them).
+ * The agent's client of the mock オンライン資格確認等システム, over the server's typed client (the server owns
+ * the routes and schemas; createServerClient derives the calls from them).
  * Every call has a timeout, and every failure becomes a QualificationServerError with a stable code, so the
  * session can tell "the server is down" from "the server is slow" from "the server said no".
  */
@@ -9,12 +10,16 @@ import {
   CardQualificationRequest,
   ConsentRequest,
   ConsentResponse,
-  ErrorResponse,
   NonceResponse,
   QualificationResponse,
   SessionCompleteResponse,
   certificateSha256Hex,
+  createServerClient,
+  ServerApiError,
   signDeviceAttestation,
+  type RouteInput,
+  type RouteOutput,
+  type ServerClient,
 } from "@onshi-sim/server/protocol";
 
 export type QualificationServerErrorCode = "server-unreachable" | "server-timeout" | "server-error" | "bad-response";
@@ -38,6 +43,8 @@ export interface QualificationClientOptions {
   /** Optional trainer settings passed through to every card lookup. */
   readonly simulationDate?: string;
   readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
+  /** Default the global fetch (tests record calls with their own). */
+  readonly fetch?: typeof globalThis.fetch;
 }
 
 /** The reader device (特定機関認証 stand-in) that attests face and 目視 confirmations. */
@@ -52,9 +59,11 @@ export type ConsentAnswer = z.input<typeof ConsentRequest>;
 
 export class QualificationClient {
   readonly #options: QualificationClientOptions;
+  readonly #server: ServerClient;
 
   constructor(options: QualificationClientOptions) {
     this.#options = options;
+    this.#server = createServerClient({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 
   get medicalInstitutionCode(): string {
@@ -62,7 +71,7 @@ export class QualificationClient {
   }
 
   async nonce(): Promise<z.infer<typeof NonceResponse>> {
-    return this.#post("/api/v1/nonces", { medicalInstitutionCode: this.#options.medicalInstitutionCode }, NonceResponse);
+    return this.#post("nonce", { medicalInstitutionCode: this.#options.medicalInstitutionCode });
   }
 
   /** PIN path: the card has signed the nonce's bytes with its user-auth key. */
@@ -80,11 +89,11 @@ export class QualificationClient {
   }
 
   async consent(answer: ConsentAnswer): Promise<z.infer<typeof ConsentResponse>> {
-    return this.#post("/api/v1/consents", answer, ConsentResponse);
+    return this.#post("consent", answer);
   }
 
   async complete(confirmationId: string): Promise<z.infer<typeof SessionCompleteResponse>> {
-    return this.#post("/api/v1/sessions/complete", { confirmationId }, SessionCompleteResponse);
+    return this.#post("completeSession", { confirmationId });
   }
 
   #common(nonce: string, certificateDer: Uint8Array) {
@@ -98,38 +107,34 @@ export class QualificationClient {
   }
 
   async #confirm(body: CardQualificationRequestBody): Promise<QualificationResult> {
-    return this.#post("/api/v1/qualifications/card", body, QualificationResponse);
+    return this.#post("confirmByCard", body);
   }
 
-  async #post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  async #post<K extends "nonce" | "confirmByCard" | "consent" | "completeSession">(route: K, body: RouteInput<K>["body"]): Promise<RouteOutput<K>> {
     const timeoutMs = this.#options.timeoutMs ?? 5_000;
-    let res: Response;
     try {
-      res = await fetch(new URL(path, this.#options.baseUrl), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return (await (this.#server[route] as (input: { body: unknown; timeoutMs: number }) => Promise<RouteOutput<K>>)({ body, timeoutMs })) as RouteOutput<K>;
     } catch (e) {
-      const err = e as Error;
-      if (err.name === "TimeoutError" || err.name === "AbortError") throw new QualificationServerError("server-timeout", `no answer from the qualification server within ${timeoutMs} ms`);
-      throw new QualificationServerError("server-unreachable", `cannot reach the qualification server at ${this.#options.baseUrl}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      throw asQualificationError(e, timeoutMs, this.#options.baseUrl);
     }
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch {
-      throw new QualificationServerError(res.ok ? "bad-response" : "server-error", `the qualification server answered HTTP ${res.status} without JSON`, res.status);
+  }
+}
+
+/** The session's words for a failed call: down, slow, said no, or answered nonsense. */
+function asQualificationError(e: unknown, timeoutMs: number, baseUrl: string): unknown {
+  if (!(e instanceof ServerApiError)) return e;
+  const { status, code, serverMessage, notJson, cause } = e.details;
+  switch (e.kind) {
+    case "timeout":
+      return new QualificationServerError("server-timeout", `no answer from the qualification server within ${timeoutMs} ms`);
+    case "unreachable": {
+      const err = cause as Error;
+      return new QualificationServerError("server-unreachable", `cannot reach the qualification server at ${baseUrl}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
     }
-    if (!res.ok) {
-      const parsed = ErrorResponse.safeParse(json);
-      const code = parsed.success ? parsed.data.error.code : undefined;
-      const message = parsed.success ? parsed.data.error.message : `HTTP ${res.status}`;
-      throw new QualificationServerError("server-error", `the qualification server refused (${res.status}${code ? ` ${code}` : ""}): ${message}`, res.status, code);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new QualificationServerError("bad-response", `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-    return parsed.data;
+    case "refused":
+      if (notJson) return new QualificationServerError("server-error", `the qualification server answered HTTP ${status} without JSON`, status);
+      return new QualificationServerError("server-error", `the qualification server refused (${status}${code ? ` ${code}` : ""}): ${serverMessage ?? `HTTP ${status}`}`, status, code);
+    case "bad-response":
+      return new QualificationServerError("bad-response", notJson ? `the qualification server answered HTTP ${status} without JSON` : e.message, notJson ? status : undefined);
   }
 }

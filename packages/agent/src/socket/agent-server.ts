@@ -54,6 +54,8 @@ export interface DevCardSlots {
   /** Puts the fixture card `cardId` into `reader` (default: the first reader). Throws DevCardError. */
   insert(cardId: string, reader?: string): Promise<void>;
   remove(reader?: string): Promise<void>;
+  /** The iPhone `phoneId`'s owner authenticates on the phone (Face ID), or that lapses. Throws DevCardError. */
+  ownerAuth?(phoneId: string, authenticated: boolean): void;
 }
 
 export class DevCardError extends Error {
@@ -258,6 +260,17 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
         if (e instanceof DevCardError) return refuse(e.code);
         throw e;
       }
+      return { ok: true };
+    });
+    handle(socket, "dev:phone-owner-auth", (p) => {
+      if (!options.devCards?.ownerAuth) return refuse("dev-disabled");
+      try {
+        options.devCards.ownerAuth(p.phone, p.authenticated);
+      } catch (e) {
+        if (e instanceof DevCardError) return refuse(e.code);
+        throw e;
+      }
+      log(JSON.stringify({ phoneOwnerAuth: p.authenticated, phone: p.phone }));
       return { ok: true };
     });
     handle(socket, "dev:reader-broken", (p) => {

@@ -19,6 +19,7 @@
  *                                           dev:insert-card       {card, reader?}  (agent started with dev commands)
  *                                           dev:remove-card       {reader?}
  *                                           dev:reader-broken     {broken, reader?}  (trainer: reader out of order)
+ *                                           dev:phone-owner-auth  {phone, authenticated}  (trainer: Face ID on the iPhone)
  *
  * Handshake: `io(url, { auth: { token, clientName? } })`; a wrong or missing token fails the connection with
  * `connect_error` whose `data` is an `AgentConnectError`. A browser page must be on this machine (Origin: a
@@ -87,6 +88,8 @@ export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, s
 export const SyncPayload = z.strictObject({});
 export const DevInsertCardPayload = z.strictObject({ card: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a fixture card id"), reader: ReaderName.optional() });
 export const DevRemoveCardPayload = z.strictObject({ reader: ReaderName.optional() });
+/** The trainer's switch: an iPhone's owner authenticated on the phone (Face ID), or not. */
+export const DevPhoneOwnerAuthPayload = z.strictObject({ phone: z.string().regex(/^phone-iphone(-[a-z0-9]+)+$/, "an iPhone fixture id"), authenticated: z.boolean() });
 /** Marks a reader out of order (`broken: true`) or back in order; `reader` defaults to the first reader. */
 export const DevReaderBrokenPayload = z.strictObject({ broken: z.boolean(), reader: ReaderName.optional() });
 
@@ -101,6 +104,7 @@ export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
 export type SyncPayload = z.infer<typeof SyncPayload>;
 export type DevInsertCardPayload = z.infer<typeof DevInsertCardPayload>;
 export type DevRemoveCardPayload = z.infer<typeof DevRemoveCardPayload>;
+export type DevPhoneOwnerAuthPayload = z.infer<typeof DevPhoneOwnerAuthPayload>;
 export type DevReaderBrokenPayload = z.infer<typeof DevReaderBrokenPayload>;
 
 /** Every client → agent event with its payload schema (the agent validates with these). */
@@ -121,6 +125,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "dev:insert-card": DevInsertCardPayload,
   "dev:remove-card": DevRemoveCardPayload,
   "dev:reader-broken": DevReaderBrokenPayload,
+  "dev:phone-owner-auth": DevPhoneOwnerAuthPayload,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_PAYLOAD_SCHEMAS;
@@ -197,6 +202,7 @@ export interface ClientToServerEvents {
   "dev:insert-card": (payload: DevInsertCardPayload, ack: Ack) => void;
   "dev:remove-card": (payload: DevRemoveCardPayload, ack: Ack) => void;
   "dev:reader-broken": (payload: DevReaderBrokenPayload, ack: Ack) => void;
+  "dev:phone-owner-auth": (payload: DevPhoneOwnerAuthPayload, ack: Ack) => void;
 }
 
 /** One agent process: nothing travels between servers. */

@@ -33,7 +33,7 @@ import { parseAuthority, ServedHosts } from "@onshi-sim/server";
 import { loadScenarios, type Scenario } from "@onshi-sim/scenarios";
 import { TrainerSettings } from "./trainer-settings.js";
 
-export { TrainerQualificationPort, TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
+export { TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
 
 export const KIOSK_UI_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
@@ -56,7 +56,7 @@ export interface KioskUiOptions {
   readonly facility?: string;
   /** The server's face folder (<data>/server/oqs/face) for /ui/face-results/latest. */
   readonly faceFolder?: string;
-  /** Shared with a TrainerQualificationPort given to the agent; a new one otherwise (then it changes nothing). */
+  /** Shared with the agent's SwitchableQualification (following `settings.view`); a new one otherwise (then it changes nothing). */
   readonly settings?: TrainerSettings;
   /** Seconds 受付完了 / error screens stay before the start screen. Default 20. */
   readonly resultResetSeconds?: number;

@@ -1,11 +1,9 @@
 /**
  * The trainer's settings that change what the agent asks the server: the simulation date and the consent flow
- * (since-2024-10-07 包括同意, or the older flow with the 限度額 screen). `TrainerQualificationPort` is a
- * QualificationPort for `createAgent({ qualification })` that builds each call's QualificationClient from the
- * current settings, so /trainer can change them while the agent runs.
+ * (since-2024-10-07 包括同意, or the older flow with the 限度額 screen). The agent follows them through
+ * `new SwitchableQualification(base, () => settings.view)` (@onshi-sim/agent), so /trainer can change them while
+ * the agent runs.
  */
-import { QualificationClient, type QualificationClientOptions } from "@onshi-sim/agent";
-import type { QualificationPort } from "@onshi-sim/agent";
 
 export type ConsentFlowSetting = "since-2024-10-07" | "before-2024-10-07";
 
@@ -50,26 +48,4 @@ export class TrainerSettings {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
-}
-
-/** A QualificationPort whose simulation date and consent flow follow `settings`. */
-export class TrainerQualificationPort implements QualificationPort {
-  readonly #base: Omit<QualificationClientOptions, "simulationDate" | "consentFlow">;
-  readonly settings: TrainerSettings;
-
-  constructor(base: Omit<QualificationClientOptions, "simulationDate" | "consentFlow">, settings: TrainerSettings = new TrainerSettings()) {
-    this.#base = base;
-    this.settings = settings;
-  }
-
-  #client(): QualificationClient {
-    const s = this.settings.view;
-    return new QualificationClient({ ...this.#base, ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}), ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}) });
-  }
-
-  nonce: QualificationPort["nonce"] = () => this.#client().nonce();
-  confirmWithSignature: QualificationPort["confirmWithSignature"] = (...a) => this.#client().confirmWithSignature(...a);
-  confirmWithDevice: QualificationPort["confirmWithDevice"] = (...a) => this.#client().confirmWithDevice(...a);
-  consent: QualificationPort["consent"] = (...a) => this.#client().consent(...a);
-  complete: QualificationPort["complete"] = (...a) => this.#client().complete(...a);
 }

@@ -33,8 +33,8 @@ describe.skipIf(!run)("kiosk: the smartphone マイナ保険証", () => {
     });
     expect(seen).toEqual(PHONE_SCREENS.filter((s) => s !== "phone-os"));
     // The server recorded both receptions as the phone kind, each with its face file (issue 14 §3).
-    const audit = (await stack.admin("GET", "/api/admin/audit?channel=session-complete&limit=10")) as { entries: { method: string; personId: string; detail: { faceFile?: string } }[] };
-    const phones = audit.entries.filter((e) => e.method.startsWith("smartphone-"));
+    const audit = await stack.api.audit({ query: { channel: "session-complete", limit: 10 } });
+    const phones = audit.entries.filter((e) => e.method?.startsWith("smartphone-"));
     expect(phones.map((e) => e.method).sort()).toEqual(["smartphone-android", "smartphone-iphone"]);
     for (const e of phones) expect(e).toMatchObject({ personId: "P0001", detail: { faceFile: expect.stringMatching(/^OQSsiquc01res_face_/) } });
   }, 240_000);

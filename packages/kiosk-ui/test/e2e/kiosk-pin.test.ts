@@ -133,7 +133,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
   });
 
   it("資格無効: the server has P0001 lose the qualification", async () => {
-    await stack.admin("POST", "/api/admin/persons/P0001/actions", { action: "lose-qualification", reasonOfLoss: "99" });
+    await stack.api.personAction({ params: { personId: "P0001" }, body: { action: "lose-qualification", reasonOfLoss: "99" } });
     try {
       await stack.insert("yamada-taro");
       await confirmWithPin(page, "1234");
@@ -144,7 +144,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
       await stack.remove();
       await screen(page, "place-card");
     } finally {
-      await stack.admin("POST", "/api/admin/persons/P0001/actions", { action: "restore" });
+      await stack.api.personAction({ params: { personId: "P0001" }, body: { action: "restore" } });
     }
   });
 
@@ -170,7 +170,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
   });
 
   it("server down: the error screen says what to show instead, and 再確認 works once the server is back", async () => {
-    await stack.admin("POST", "/api/admin/faults", { kind: "maintenance" });
+    await stack.api.addFault({ body: { kind: "maintenance" } });
     try {
       await stack.insert("yamada-taro");
       await confirmWithPin(page, "1234");
@@ -178,7 +178,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
       await attr(page.locator("[data-screen=error]"), "data-error-code", "server-down");
       await see(page, "資格確認書");
     } finally {
-      await stack.admin("DELETE", "/api/admin/faults");
+      await stack.api.clearFaults();
     }
     await page.getByRole("button", { name: "もう一度確認する" }).click();
     await screen(page, "consent");

@@ -111,7 +111,7 @@ describe.skipIf(!run)("trainer console and reception lookups", () => {
   });
 
   it("server faults and reseed: the trainer's writes reach the server through the UI (JSON, from its own origin)", async () => {
-    const faults = async () => ((await stack.admin("GET", "/api/admin/faults")) as { faults: { kind: string }[] }).faults.map((f) => f.kind);
+    const faults = async () => (await stack.api.faults()).faults.map((f) => f.kind);
     await trainer.locator("button", { hasText: "メンテナンス（503）" }).click();
     await expect.poll(faults).toEqual(["maintenance"]);
     await contains(trainer.locator("p.note", { hasText: "有効な障害" }), "maintenance");

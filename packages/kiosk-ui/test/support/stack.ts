@@ -4,7 +4,6 @@
  * TrainerSettings, the kiosk UI handler (built page + /ui + /api proxy) on its own port, and Debian's Chromium
  * through playwright-core with a fake camera fed a fixture face (REFERENCE.md §5).
  */
-import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,17 +11,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { FACES_DIR, loadCardFixtures, loadPhoneFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
+import { FACES_DIR } from "@onshi-sim/jpki-testkit";
 import { createServer, type OnshiServer } from "@onshi-sim/server";
-import { createAgent, type ReaderAgent } from "@onshi-sim/agent";
-import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "@onshi-sim/cli";
-import { loadReaderDevice } from "@onshi-sim/cli";
-import { MemoryCardStateStore, MemoryOwnerAuth } from "@onshi-sim/card-sim";
+import type { ReaderAgent } from "@onshi-sim/agent";
+import { assembleAgent } from "@onshi-sim/agent-assembly";
+import { MemoryCardStateStore } from "@onshi-sim/card-sim";
+import { createServerClient, type ServerClient } from "@onshi-sim/server/protocol";
 import type { FaceVerifier } from "@onshi-sim/agent";
-import type { QualificationPort, ReceptionSessionOptions } from "@onshi-sim/agent";
+import { SwitchableQualification, type QualificationPort, type ReceptionSessionOptions } from "@onshi-sim/agent";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
 import { createKioskUi, KIOSK_UI_DIST } from "../../src/server/static.js";
-import { TrainerQualificationPort, TrainerSettings } from "../../src/server/trainer-settings.js";
+import { TrainerSettings } from "../../src/server/trainer-settings.js";
 
 export const CHROMIUM = process.env.ONSHI_SIM_CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
@@ -169,7 +168,8 @@ export interface Stack {
   holdReader(): () => void;
   /** Holds every call of the agent to the server until the returned function is called. */
   holdServer(): () => void;
-  admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** The server's typed client, with the admin token. */
+  readonly api: ServerClient;
   close(): Promise<void>;
 }
 
@@ -177,16 +177,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "onshi-kiosk-ui-"));
   const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), adminToken: ADMIN_TOKEN, watchFolders: false, log: () => {} });
   const { url: serverUrl } = await server.listen(0, "127.0.0.1");
-  const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
   const memory = new HoldableMemoryTransport(options.phone ? [READER, PHONE_READER] : [READER]);
-  // One store for the trainer's dev:insert-card and the tests' insert(): a card locked here stays locked.
-  const ownerAuths = new Map<string, MemoryOwnerAuth>();
-  const ownerAuthOf = (id: string) => ownerAuths.get(id) ?? ownerAuths.set(id, new MemoryOwnerAuth()).get(id)!;
-  const devCards = memoryDevCards(memory, fixtureCardFactory({ stateStore: new MemoryCardStateStore(), ownerAuth: ownerAuthOf }));
-  const phones = options.phone ? await loadPhoneFixtures() : [];
   const settings = new TrainerSettings();
   const serverGate = new Gate();
-  const qualification = heldAt(serverGate, new TrainerQualificationPort({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, settings));
+  const qualification = heldAt(serverGate, new SwitchableQualification({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, () => settings.view));
   let faceVerifier: FaceVerifier | undefined;
   let faceReady: Promise<unknown> = Promise.resolve();
   if (options.face) {
@@ -198,20 +192,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     faceReady = faceVerifier.ready();
     faceReady.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   }
-  const agent = await createAgent({
-    transports: [memory],
+  const assembled = await assembleAgent({
+    readers: [{ kind: "memory", transport: memory }],
     qualification,
     token: AGENT_TOKEN,
     port: 0,
-    device: loadReaderDevice(),
     staffPin: STAFF_PIN,
-    fixtureCas: [new X509Certificate(ca.certificateDer)],
-    lookupCard: knownFixtureCards(cards, phones),
+    // One store for the trainer's dev:insert-card and the tests' insert(): a card locked here stays locked.
+    devCards: { stateStore: new MemoryCardStateStore() },
+    ...(faceVerifier ? { face: faceVerifier } : {}),
     ...(options.phone ? { phoneReader: PHONE_READER } : {}),
-    devCards,
-    ...(faceVerifier ? { faceVerifier } : {}),
     ...(options.session ? { session: options.session } : {}),
   });
+  const { agent } = assembled;
+  const devCards = assembled.devCards!;
   const ui = createKioskUi({
     agentUrl: agent.url,
     agentToken: AGENT_TOKEN,
@@ -266,26 +260,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await devCards.remove(PHONE_READER);
     },
     ownerAuth(phoneId, authenticated) {
-      ownerAuthOf(phoneId).set(authenticated);
+      devCards.ownerAuth!(phoneId, authenticated);
     },
     holdReader: () => memory.gate.hold(),
     holdServer: () => serverGate.hold(),
-    async admin(method, path, body) {
-      const res = await fetch(serverUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = (await res.json()) as unknown;
-      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    },
+    api: createServerClient({ baseUrl: serverUrl, adminToken: ADMIN_TOKEN }),
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
       await browser?.close().catch(() => {});
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
-      await agent.close();
+      await assembled.close();
       await faceVerifier?.close().catch(() => {});
       await server.close();
       rmSync(dir, { recursive: true, force: true });

@@ -146,13 +146,13 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await cleanUp(stack, page);
 
   // 資格無効 (P0001 lost the qualification).
-  await stack.admin("POST", "/api/admin/persons/P0001/actions", { action: "lose-qualification", reasonOfLoss: "99" });
+  await stack.api.personAction({ params: { personId: "P0001" }, body: { action: "lose-qualification", reasonOfLoss: "99" } });
   await toChoose(stack, page, "yamada-taro");
   await page.locator('[data-method="pin"]').click();
   await enterPin(page, "1234");
   await screen(page, "not-usable");
   await visit("qualification-invalid", page);
-  await stack.admin("POST", "/api/admin/persons/P0001/actions", { action: "restore" });
+  await stack.api.personAction({ params: { personId: "P0001" }, body: { action: "restore" } });
   await cleanUp(stack, page);
 
   // 資格情報なし (P0008: the employer has not submitted the マイナンバー), via face.
@@ -163,13 +163,13 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await cleanUp(stack, page);
 
   // The server is down.
-  await stack.admin("POST", "/api/admin/faults", { kind: "maintenance" });
+  await stack.api.addFault({ body: { kind: "maintenance" } });
   await toChoose(stack, page, "sato-hanako");
   await page.locator('[data-method="pin"]').click();
   await enterPin(page, "1234");
   await screen(page, "error");
   await visit("error-server-down", page);
-  await stack.admin("DELETE", "/api/admin/faults");
+  await stack.api.clearFaults();
   await cleanUp(stack, page);
 
   // Not registered for insurance use (E131).

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DevCardError } from "../../src/socket/agent-server.js";
-import { fixtureCardFactory, memoryDevCards } from "@onshi-sim/cli";
+import { DevCardError } from "@onshi-sim/agent";
+import { fixtureCardFactory, memoryDevCards } from "../src/fixture-cards.js";
 import { FileCardStateStore } from "@onshi-sim/card-sim";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
-import { virtualCard } from "../../../../test/support/cards.js";
+import { virtualCard } from "../../../test/support/cards.js";
 import { errorText } from "@onshi-sim/texts";
 
 const A = "onshi-sim Memory Reader 00";
