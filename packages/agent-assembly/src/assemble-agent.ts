@@ -42,7 +42,13 @@ export interface AssembleAgentOptions {
    * dev:insert-card / dev:remove-card with the fixture cards, into the memory readers or the vpcd slot (one of
    * them). Cards are made by `makeCard`, else by fixtureCardFactory over `stateStore` for `holder`.
    */
-  readonly devCards?: { readonly makeCard?: (cardId: string) => Promise<ReleasableCard>; readonly stateStore?: CardStateStore; readonly holder?: string };
+  readonly devCards?: {
+    readonly makeCard?: (cardId: string) => Promise<ReleasableCard>;
+    readonly stateStore?: CardStateStore;
+    readonly holder?: string;
+    /** The iPhones' owner-auth states, when `makeCard` makes phones too (it must give them these). */
+    readonly ownerAuthOf?: (phoneId: string) => MemoryOwnerAuth;
+  };
   /** A face verifier to share (not closed here), `{ worker }` for a new WorkerFaceVerifier (closed with the agent), or none. */
   readonly face?: FaceVerifier | { readonly worker: WorkerFaceVerifierOptions };
   readonly session?: ReceptionSessionOptions;
@@ -77,7 +83,7 @@ export async function assembleAgent(options: AssembleAgentOptions): Promise<Asse
     const [cards, phones, ca] = await Promise.all([loadCardFixtures(), loadPhoneFixtures(), loadTestCa()]);
     // The virtual iPhones' owner-auth state, one per phone, set by dev:phone-owner-auth (the trainer's switch).
     const ownerAuths = new Map<string, MemoryOwnerAuth>();
-    const ownerAuthOf = (id: string) => ownerAuths.get(id) ?? ownerAuths.set(id, new MemoryOwnerAuth()).get(id)!;
+    const ownerAuthOf = options.devCards?.ownerAuthOf ?? ((id: string) => ownerAuths.get(id) ?? ownerAuths.set(id, new MemoryOwnerAuth()).get(id)!);
     const device = typeof options.device === "object" ? options.device : loadReaderDevice(options.device ?? DEFAULT_DEVICE_ID);
     const dev = options.devCards;
     const makeCard = dev ? (dev.makeCard ?? fixtureCardFactory({ ownerAuth: ownerAuthOf, ...(dev.stateStore ? { stateStore: dev.stateStore } : {}), ...(dev.holder ? { holder: dev.holder } : {}) })) : undefined;

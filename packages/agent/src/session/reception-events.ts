@@ -24,6 +24,8 @@ export type ReaderInput =
   /** Something was placed on (or left) the phone reader beside this card reader. */
   | { readonly type: "phone-placed" }
   | { readonly type: "phone-removed" }
+  /** The trainer's switch: this clinic has a phone reader (true) or not (false), whatever is configured. */
+  | { readonly type: "phone-reader-available"; readonly available: boolean }
   | { readonly type: "reader-broken"; readonly broken: boolean }
   | { readonly type: "close" };
 

@@ -35,6 +35,8 @@ export function transition(state: ReceptionState, event: SessionEvent): Step {
       return phonePlaced(state);
     case "phone-removed":
       return phoneRemoved(state, event);
+    case "phone-reader-available":
+      return step({ ...state, phoneReaderOff: !event.available }, [EMIT]);
     case "reader-broken":
       return readerBroken(state, event.broken, event);
     case "close":

@@ -43,7 +43,7 @@ export function onPhoneCommand(s: ReceptionState, c: PhoneCommand): Step {
   switch (c.type) {
     case "phone-start": {
       // No phone reader at this clinic: say so at once (bring the card; or show a 資格確認書).
-      if (s.setup.phoneReader === null) return withReply(phoneFail({ ...s, phone: { os: null, token: null } }, "phone-reader-missing"), ACCEPTED);
+      if (s.setup.phoneReader === null || s.phoneReaderOff) return withReply(phoneFail({ ...s, phone: { os: null, token: null } }, "phone-reader-missing"), ACCEPTED);
       const next: ReceptionState = { ...s, phase: "phone-os", phone: { os: null, token: null }, problem: null };
       return step(next, [log(next, "phone-start"), EMIT, idle(next)], ACCEPTED);
     }

@@ -97,6 +97,11 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
     this.#runner.dispatch({ type: "phone-removed" });
   }
 
+  /** The trainer's switch: a clinic with (true) or without (false) a phone reader. */
+  setPhoneReaderAvailable(available: boolean): void {
+    this.#runner.dispatch({ type: "phone-reader-available", available });
+  }
+
   /**
    * Marks the reader out of order (trainer switch) or back in order. Broken: whatever was under way is dropped
    * and the session shows the `reader-broken` error until repaired. Repaired: back to waiting for a card (a card

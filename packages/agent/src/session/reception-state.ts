@@ -76,6 +76,8 @@ export interface ReceptionState {
   readonly cardPresent: boolean;
   /** A phone lies on the phone reader (kept across sessions, like cardPresent). */
   readonly phonePresent: boolean;
+  /** The trainer switched the phone reader off (a clinic without one); the configured one stays in setup. */
+  readonly phoneReaderOff: boolean;
 
   // ── this card's session (reset by newSession) ──
   readonly sessionId: string;
@@ -176,7 +178,7 @@ export function consentScreensOf(flow: ConsentFlow): { readonly comprehensiveOff
     : { comprehensiveOffered: false, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"] };
 }
 
-type SessionFields = Omit<ReceptionState, "setup" | "generation" | "closed" | "broken" | "cardPresent" | "phonePresent">;
+type SessionFields = Omit<ReceptionState, "setup" | "generation" | "closed" | "broken" | "cardPresent" | "phonePresent" | "phoneReaderOff">;
 
 /** A session with nothing in it yet: no card read, no method, no result. */
 function emptySession(sessionId: string, startedAt: string): SessionFields {
@@ -207,7 +209,7 @@ export function newSession(state: ReceptionState, sessionId: string, startedAt: 
 }
 
 export function initialState(setup: ReceptionSetup, sessionId: string, startedAt: string): ReceptionState {
-  return { setup, generation: 0, closed: false, broken: false, cardPresent: false, phonePresent: false, ...emptySession(sessionId, startedAt) };
+  return { setup, generation: 0, closed: false, broken: false, cardPresent: false, phonePresent: false, phoneReaderOff: false, ...emptySession(sessionId, startedAt) };
 }
 
 export function problem(code: SessionErrorCode, extra: { serverCode?: string | undefined; retryable?: boolean; retryAfterMs?: number } = {}): Problem {

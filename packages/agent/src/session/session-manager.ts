@@ -144,6 +144,11 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
     return name;
   }
 
+  /** The trainer's switch: the phone reader is there (true) or not (false) for every reader's session. */
+  setPhoneReaderAvailable(available: boolean): void {
+    for (const slot of this.#slots.values()) slot.session.setPhoneReaderAvailable(available);
+  }
+
   /** The session whose current card session has this id. */
   bySessionId(sessionId: string): ReceptionSession | undefined {
     for (const slot of this.#slots.values()) if (slot.session.sessionId === sessionId) return slot.session;

@@ -38,7 +38,7 @@ export function buildSessionView(state: ReceptionState, seq: number, now: Date):
     pin: state.pin,
     face: faceView,
     phone: state.phone && { os: state.phone.os, token: state.phone.token, present: state.phonePresent },
-    phoneReader: state.setup.phoneReader !== null,
+    phoneReader: state.setup.phoneReader !== null && !state.phoneReaderOff,
     consent: state.consentFlow ? consentRequestFor(state.consentFlow) : null,
     result,
     error: state.problem ? toSessionError(state.problem) : null,

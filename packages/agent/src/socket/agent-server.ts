@@ -273,6 +273,12 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
       log(JSON.stringify({ phoneOwnerAuth: p.authenticated, phone: p.phone }));
       return { ok: true };
     });
+    handle(socket, "dev:phone-reader", (p) => {
+      if (!options.devCards) return refuse("dev-disabled");
+      manager.setPhoneReaderAvailable(p.available);
+      log(JSON.stringify({ phoneReaderAvailable: p.available }));
+      return { ok: true };
+    });
     handle(socket, "dev:reader-broken", (p) => {
       if (!options.devCards) return refuse("dev-disabled");
       const reader = manager.setReaderBroken(p.broken, p.reader);

@@ -20,6 +20,7 @@
  *                                           dev:remove-card       {reader?}
  *                                           dev:reader-broken     {broken, reader?}  (trainer: reader out of order)
  *                                           dev:phone-owner-auth  {phone, authenticated}  (trainer: Face ID on the iPhone)
+ *                                           dev:phone-reader      {available}  (trainer: a clinic with/without a phone reader)
  *
  * Handshake: `io(url, { auth: { token, clientName? } })`; a wrong or missing token fails the connection with
  * `connect_error` whose `data` is an `AgentConnectError`. A browser page must be on this machine (Origin: a
@@ -105,6 +106,9 @@ export type SyncPayload = z.infer<typeof SyncPayload>;
 export type DevInsertCardPayload = z.infer<typeof DevInsertCardPayload>;
 export type DevRemoveCardPayload = z.infer<typeof DevRemoveCardPayload>;
 export type DevPhoneOwnerAuthPayload = z.infer<typeof DevPhoneOwnerAuthPayload>;
+/** The trainer's switch: the clinic has a phone reader (the configured one) or not. */
+export const DevPhoneReaderPayload = z.strictObject({ available: z.boolean() });
+export type DevPhoneReaderPayload = z.infer<typeof DevPhoneReaderPayload>;
 export type DevReaderBrokenPayload = z.infer<typeof DevReaderBrokenPayload>;
 
 /** Every client → agent event with its payload schema (the agent validates with these). */
@@ -126,6 +130,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "dev:remove-card": DevRemoveCardPayload,
   "dev:reader-broken": DevReaderBrokenPayload,
   "dev:phone-owner-auth": DevPhoneOwnerAuthPayload,
+  "dev:phone-reader": DevPhoneReaderPayload,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_PAYLOAD_SCHEMAS;
@@ -203,6 +208,7 @@ export interface ClientToServerEvents {
   "dev:remove-card": (payload: DevRemoveCardPayload, ack: Ack) => void;
   "dev:reader-broken": (payload: DevReaderBrokenPayload, ack: Ack) => void;
   "dev:phone-owner-auth": (payload: DevPhoneOwnerAuthPayload, ack: Ack) => void;
+  "dev:phone-reader": (payload: DevPhoneReaderPayload, ack: Ack) => void;
 }
 
 /** One agent process: nothing travels between servers. */

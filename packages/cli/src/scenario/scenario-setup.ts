@@ -41,6 +41,7 @@ export async function prepareScenario(
     ...(setup.consentFlow ? { consentFlow: setup.consentFlow } : {}),
     ...(setup.requestTimeoutMs ? { timeoutMs: setup.requestTimeoutMs } : {}),
   });
+  await performer.phoneReaderAvailable(setup.phoneReader ?? true);
   await performer.admin.reseed();
   if (setup.serverScenario) await performer.admin.applyServerScenario(setup.serverScenario);
   for (const a of setup.personActions ?? []) await performer.admin.personAction(a.personId, a.action);

@@ -42,7 +42,7 @@ export async function runSteps(scenario: Scenario, performer: ScenarioPerformer,
       failures = [(e as Error).message];
     }
     const stepMs = Math.round(performance.now() - t0);
-    const minElapsedMs = step.do !== "note" && step.do !== "admin" && step.do !== "lookup" && step.do !== "register" ? step.expect?.minElapsedMs : undefined;
+    const minElapsedMs = step.do !== "note" && step.do !== "admin" && step.do !== "lookup" && step.do !== "register" && step.do !== "owner-auth" ? step.expect?.minElapsedMs : undefined;
     if (minElapsedMs !== undefined && stepMs < minElapsedMs) failures.push(`took ${stepMs} ms, expected at least ${minElapsedMs} ms`);
     if (failures.length) failed = true;
     const result: StepResult = { index, do: step.do, status: failures.length ? "fail" : "pass", ms: stepMs, observed, failures };
@@ -78,6 +78,19 @@ export async function performStep(step: Step, p: ScenarioPerformer, context: Ste
       return checkSession({ view: await p.waitFor(typeof step.phase === "string" ? [step.phase] : step.phase, timeoutMs) }, step.expect);
     case "note":
       return { observed: "", failures: [] };
+    case "phone":
+      return checkSession(await p.phone(step.os, timeoutMs), step.expect);
+    case "hold-phone":
+      return checkSession(await p.holdPhone(step.phone, timeoutMs), step.expect);
+    case "remove-phone":
+      return checkSession(await p.removePhone(timeoutMs), step.expect);
+    case "owner-auth":
+      await p.ownerAuth(step.phone, step.authenticated);
+      return { observed: `${step.phone} owner ${step.authenticated ? "authenticated" : "not authenticated"}`, failures: [] };
+    case "phone-continue":
+      return checkSession(await p.phoneContinue(timeoutMs), step.expect);
+    case "phone-retry":
+      return checkSession(await p.phoneRetry(timeoutMs), step.expect);
     case "admin": {
       const done: string[] = [];
       if (step.clearFaults) {
