@@ -8,7 +8,7 @@
  *   const { agent, close } = await assembleAgent({ readers: [{ kind: "memory" }], qualification, token, staffPin });
  */
 import { X509Certificate } from "node:crypto";
-import { loadCardFixtures, loadPhoneFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
+import { isPhoneId, loadCardFixtures, loadPhoneFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
 import { createAgent, type DevCardSlots, type FaceVerifier, type QualificationPort, type ReaderAgent, type ReaderDevice, type ReceptionSessionOptions } from "@onshi-sim/agent";
 import type { WorkerFaceVerifierOptions } from "@onshi-sim/agent";
 import { ensurePcscd, MemoryOwnerAuth, vpcdReaderName, type CardStateStore } from "@onshi-sim/card-sim";
@@ -106,7 +106,13 @@ export async function assembleAgent(options: AssembleAgentOptions): Promise<Asse
         if (makeCard) {
           const slots = memoryDevCards(memory, makeCard);
           cleanups.push(async () => slots.releaseAll());
-          devCards = { insert: slots.insert, remove: slots.remove, ownerAuth };
+          // A phone goes onto the phone reader whichever reader was named (the trainer's reader list has no phone reader).
+          const phoneReader = options.phoneReader ?? null;
+          devCards = {
+            insert: (id, reader) => slots.insert(id, phoneReader && isPhoneId(id) ? phoneReader : reader),
+            remove: slots.remove,
+            ownerAuth,
+          };
         }
         continue;
       }

@@ -16,6 +16,8 @@ export const TRAINER = {
   readerBrokenOn: t("カードリーダーを故障中にしました", "The card reader is out of order now"),
   readerBrokenOff: t("カードリーダーを復旧しました", "The card reader works again"),
   readerBroken: t("カードリーダー故障中（読み取り不可）", "Card reader out of order (cards are not read)"),
+  ownerAuth: t("iPhone で本人確認（Face ID）する", "Confirm on the iPhone (Face ID)"),
+  ownerAuthOn: t("iPhone の本人確認が済みました（署名1回分）", "The iPhone's owner is authenticated (for one signature)"),
   readers: t("リーダー", "Readers"),
   cardPresent: t("（カードあり）", " (card in)"),
   devCommandsOff: t(" ・ 開発用コマンド無効（エージェントを --dev で起動）", " · developer commands off (start the agent with --dev)"),

@@ -147,6 +147,13 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
               {W.readerBroken.ja}
             </label>
           </div>
+          {card.startsWith("phone-iphone-") && (
+            <div class="row">
+              <button type="button" data-action="owner-auth" onClick={async () => say(await agent.send("dev:phone-owner-auth", { phone: card, authenticated: true }), W.ownerAuthOn.ja)}>
+                {W.ownerAuth.ja}
+              </button>
+            </div>
+          )}
           <p class="note">{cards.find((c) => c.id === card)?.demonstrates}</p>
           <p class="note">
             {W.readers.ja}: {state.readers.map((r) => `${r.name}${r.cardPresent ? W.cardPresent.ja : ""}`).join(", ") || "—"}

@@ -3,11 +3,16 @@
  * each failure with its way forward. Drives a stack started with `phone: true`; `visit` is called on each screen
  * once it is shown and checked (the Chromium test asserts, the screenshot script takes pictures).
  */
-import type { Page } from "playwright-core";
-import { attr, enterPin, heading, screen, see } from "./page.js";
+import type { Locator, Page } from "playwright-core";
+import { enterPin, heading, screen, see, WAIT } from "./page.js";
 import type { Stack } from "./stack.js";
 
 export type Visit = (name: string, page: Page) => Promise<void>;
+
+/** Waits for `selector` with the attribute at `value` (no vitest here: the screenshot script runs this too). */
+async function attr(locator: Locator, name: string, value: string): Promise<void> {
+  await locator.and(locator.page().locator(`[${name}="${value}"]`)).first().waitFor({ timeout: WAIT });
+}
 
 export const PHONE_SCREENS = [
   "phone-start",
