@@ -67,7 +67,7 @@ export async function phoneTour(stack: Stack, page: Page, visit: Visit = async (
   // Android: PIN on the reader (a wrong one first: tries left), consent, 受付完了.
   await screen(page, "place-card");
   await visit("phone-start", page);
-  await startPhone(page, "android");
+  await startPhone(page, "android", visit);
   await visit("phone-hold", page);
   await stack.insertPhone("phone-android-yamada-taro");
   await screen(page, "phone-pin");
