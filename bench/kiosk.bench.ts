@@ -5,7 +5,7 @@
  *   - card insertion → 受付完了 on screen in Chromium with a scripted PIN (target ≤ 1 s median): the card goes into
  *     the agent's memory reader, a script in the page answers each screen the moment it appears (暗証番号,
  *     1-2-3-4 確定, すべて同意する), and the page reports when the 受付完了 screen is rendered. Real agent and server
- *     on loopback, the built page served by kiosk-ui's handler, Debian's Chromium (REFERENCE.md §5).
+ *     on loopback, the built page served by kiosk-ui's handler, Debian's Chromium (docs/domain.md §5).
  * Not part of `npm test`. Standalone: `npx tsx bench/kiosk.bench.ts`.
  */
 import { readdirSync, readFileSync } from "node:fs";

@@ -14,4 +14,7 @@ export * from "./socket/agent-server.js";
 export * from "./socket/events.js";
 export * from "./socket/payload-limits.js";
 export * from "./face/index.js";
+export * from "./dev-cards/fixture-cards.js";
+export * from "./dev-cards/memory-dev-cards.js";
+export * from "./dev-cards/reader-device.js";
 export type { ConsentAnswer, FaceOutcome } from "./session/session-view.js";

@@ -1,4 +1,4 @@
-/** AIDs and file identifiers of the My Number Card (REFERENCE.md §2). Shared by the card OS and the host-side client. */
+/** AIDs and file identifiers of the My Number Card (docs/domain.md §2). Shared by the card OS and the host-side client. */
 import { fromHex } from "./hex.js";
 
 export const AID = {

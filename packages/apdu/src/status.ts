@@ -1,5 +1,5 @@
 /**
- * ISO 7816-4 status words the My Number Card answers (REFERENCE.md §2).
+ * ISO 7816-4 status words the My Number Card answers (docs/domain.md §2).
  * Kept as numbers (SW1 << 8 | SW2) so a switch over them stays exhaustive and cheap.
  */
 export const SW = {

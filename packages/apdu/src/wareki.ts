@@ -1,5 +1,5 @@
 /**
- * 和暦 (Japanese era) YYMMDD, as used in 照合番号B. Era boundaries (REFERENCE.md §2):
+ * 和暦 (Japanese era) YYMMDD, as used in 照合番号B. Era boundaries (docs/domain.md §2):
  * 昭和 to 1989-01-07, 平成 1989-01-08 to 2019-04-30, 令和 from 2019-05-01. Earlier eras (大正 1912-07-30 …) for old holders.
  */
 const ERAS = [

@@ -258,7 +258,7 @@ export class MyNumberCardClient {
     if (r.sw !== SW.OK) throw new CardStatusError(`select EF ${fid.toString(16).padStart(4, "0")}`, r.sw);
   }
 
-  /** Reads a DER object: its length is ((b[2] << 8) | b[3]) + 4 from the first 4 bytes (REFERENCE.md §2). */
+  /** Reads a DER object: its length is ((b[2] << 8) | b[3]) + 4 from the first 4 bytes (docs/domain.md §2). */
   async #readDerFile(step: string): Promise<Uint8Array> {
     const head = await this.#read(0, 4, step);
     if (head[0] !== 0x30 || head[1] !== 0x82) throw new Error(`${step}: not a DER SEQUENCE with a 2-byte length (starts ${Buffer.from(head).toString("hex")})`);

@@ -1,5 +1,5 @@
 /**
- * VirtualMyNumberCard: the card OS of a My Number Card, APDU for APDU (REFERENCE.md §2).
+ * VirtualMyNumberCard: the card OS of a My Number Card, APDU for APDU (docs/domain.md §2).
  *
  * Three applications (JPKI, 券面事項入力補助, 券面事項確認) each with transparent EFs, PIN objects and keys.
  * Volatile state — selected application and EF, verified PINs — is cleared by power-off, reset and by

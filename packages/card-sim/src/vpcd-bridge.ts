@@ -3,7 +3,7 @@
  *
  * The vpcd driver listens on port 35963 + slot (reader "Virtual PCD 00 0<slot>") and waits for a virtual
  * card to connect: an open connection is an inserted card, closing it removes the card. Protocol, written from
- * the description in REFERENCE.md §5 (no vsmartcard code): every message in both directions is a 2-byte
+ * the description in docs/domain.md §5 (no vsmartcard code): every message in both directions is a 2-byte
  * big-endian length followed by that many bytes; pcscd always speaks first and the card only answers.
  *   1-byte payload = control code: 00 power off, 01 power on, 02 reset (no reply), 04 get ATR (reply: the ATR).
  *   longer payload = a C-APDU; the reply is the card's R-APDU.

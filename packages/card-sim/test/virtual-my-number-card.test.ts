@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicKey, publicDecrypt, constants, verify as rsaVerify, X509Certificate } from "node:crypto";
+import { createHash, createPublicKey, publicDecrypt, constants, verify as rsaVerify, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromHex, toHex } from "@onshi-sim/apdu";
 import { parseResponseApdu } from "@onshi-sim/apdu";
@@ -9,9 +9,11 @@ import { FileCardStateStore, MemoryCardStateStore } from "../src/card-state.js";
 import { parseTlvs, findTlv } from "@onshi-sim/apdu";
 import { TAG } from "@onshi-sim/apdu";
 import { matchNumberB, warekiYYMMDD } from "@onshi-sim/apdu";
-import { sha256DigestInfo } from "@onshi-sim/card-client";
 import type { VirtualMyNumberCard } from "../src/virtual-my-number-card.js";
 import { loadFixture, virtualCard } from "../../../test/support/cards.js";
+
+/** A SHA-256 DigestInfo (PKCS#1 v1.5), built here: the card side does not import the host-side client. */
+const sha256DigestInfo = (data: Uint8Array): Uint8Array => Uint8Array.from([...fromHex("3031300d060960864801650304020105000420"), ...createHash("sha256").update(data).digest()]);
 
 const SELECT_JPKI = "00A4040C0AD392F000260100000001";
 const SELECT_KENHOJO = "00A4040C0AD3921000310001010408";

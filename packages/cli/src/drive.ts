@@ -10,6 +10,7 @@
  *   {"cmd":"consent","comprehensive":true,"items":{"operation":false}}
  *   {"cmd":"visual","staffPin":"…"}                staffPin optional: $ONSHI_SIM_STAFF_PIN / data/staff-pin
  *   {"cmd":"choose","method":"face"} {"cmd":"cancel"} {"cmd":"retry"} {"cmd":"remove"} {"cmd":"sync"}
+ *   {"cmd":"register","accept":true}   (保険証利用登録 at the reader, after E131: the offer, then the consent)
  *   {"cmd":"match-number-b","matchNumberB":"…","staffPin":"…"} {"cmd":"sleep","ms":100}
  *
  * Output: {"type":"event","event":"session:state","data":{…},"text":{"ja":"…","en":"…"}},
@@ -56,6 +57,8 @@ const Command = z.discriminatedUnion("cmd", [
   z.strictObject({ cmd: z.literal("match-number-b"), matchNumberB: z.string(), staffPin: z.string().optional(), reader: Reader }),
   z.strictObject({ cmd: z.literal("cancel"), reader: Reader }),
   z.strictObject({ cmd: z.literal("retry"), reader: Reader }),
+  /** 保険証利用登録 at the reader after E131: the answer on the offer, then on the registration consent. */
+  z.strictObject({ cmd: z.literal("register"), accept: z.boolean(), reader: Reader }),
   z.strictObject({ cmd: z.literal("sync") }),
   z.strictObject({ cmd: z.literal("wait"), phase: z.union([Phase, z.array(Phase).min(1)]), timeoutMs: z.number().int().positive().optional(), reader: Reader }),
   z.strictObject({ cmd: z.literal("sleep"), ms: z.number().int().min(0).max(600_000) }),
@@ -173,6 +176,8 @@ async function execute(driver: AgentDriver, c: Command, waitTimeoutMs: number): 
       return ack(driver.cancel(c.reader));
     case "retry":
       return ack(driver.retry(c.reader));
+    case "register":
+      return ack(driver.register(c.accept, c.reader));
     case "sync":
       return ack(driver.sync());
     case "wait": {

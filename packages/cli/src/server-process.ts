@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { REPO_ROOT } from "@onshi-sim/card-sim";
+import { createServerClient } from "@onshi-sim/server/protocol";
 
 export interface ServerHandle {
   readonly url: string;
@@ -16,17 +17,16 @@ export interface ServerHandle {
 
 async function healthy(url: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_000) });
-    return res.ok && ((await res.json()) as { status?: string }).status === "ok";
+    return (await createServerClient({ baseUrl: url }).health({ timeoutMs: 1_000 })).status === "ok";
   } catch {
     return false;
   }
 }
 
-export async function startServerProcess(options: { port: number; host: string; reseed?: boolean; log: (line: string) => void }): Promise<ServerHandle> {
+export async function startServerProcess(options: { port: number; host: string; reseed?: boolean; faceEncoding?: string; log: (line: string) => void }): Promise<ServerHandle> {
   const url = `http://${options.host}:${options.port}`;
   if (await healthy(url)) return { url, startedByUs: false, stop: async () => {} };
-  const args = ["--port", String(options.port), "--host", options.host, ...(options.reseed ? ["--reseed"] : [])];
+  const args = ["--port", String(options.port), "--host", options.host, ...(options.reseed ? ["--reseed"] : []), ...(options.faceEncoding ? ["--face-encoding", options.faceEncoding] : [])];
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "packages", "server", "src", "main.ts"), ...args], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],

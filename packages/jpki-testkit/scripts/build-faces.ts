@@ -1,9 +1,10 @@
 /**
  * Rebuilds the face fixtures in fixtures/faces/ (see fixtures/faces/README.md):
  *
- *   npx tsx fixtures/scripts/build-faces.ts
+ *   npx tsx packages/jpki-testkit/scripts/build-faces.ts --source-dir <folder with grace_hopper.jpg and astronaut.png>
  *
- * Sources: the two public-domain portraits in ../shared/faces/ (outside the repo, beside it) and the MIT
+ * Sources: the two public-domain portraits (from Debian's python-matplotlib-data and python3-skimage; the folder
+ * holding them is given with --source-dir, they are not in the repository) and the MIT
  * group photos shipped in @vladmandic/face-api (demo/sample*.jpg). The derived files are committed, so this
  * is only needed to change them. Deterministic: fixed crops, no randomness; the same sharp/libvips and
  * OpenJPEG versions give byte-identical output.
@@ -12,12 +13,12 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import sharp from "sharp";
 import type { Sharp } from "sharp";
 import { encodeGreyJp2 } from "@onshi-sim/jp2";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const sharedFaces = path.resolve(repoRoot, "..", "shared", "faces");
 const outDir = path.join(repoRoot, "fixtures", "faces");
 
 const JPEG_QUALITY = 80;
@@ -167,17 +168,23 @@ async function noFaceFrame(samplesDir: string): Promise<Buffer> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(sharedFaces)) {
+  const { values } = parseArgs({ options: { "source-dir": { type: "string" } } });
+  if (!values["source-dir"]) {
+    console.error("usage: build-faces.ts --source-dir <folder with grace_hopper.jpg and astronaut.png> (see fixtures/faces/README.md)");
+    process.exit(2);
+  }
+  const portraitsDir = path.resolve(values["source-dir"]);
+  if (!existsSync(portraitsDir)) {
     console.error(
-      `build-faces: the source portraits directory ${sharedFaces} is missing.\n` +
+      `build-faces: the source portraits directory ${portraitsDir} is missing.\n` +
         "It holds grace_hopper.jpg and astronaut.png (public domain; see fixtures/faces/README.md for where they come from).\n" +
         "The derived fixtures in fixtures/faces/ are committed; you only need this to rebuild them.",
     );
     process.exit(1);
   }
   for (const f of ["grace_hopper.jpg", "astronaut.png"]) {
-    if (!existsSync(path.join(sharedFaces, f))) {
-      console.error(`build-faces: ${path.join(sharedFaces, f)} is missing (see fixtures/faces/README.md)`);
+    if (!existsSync(path.join(portraitsDir, f))) {
+      console.error(`build-faces: ${path.join(portraitsDir, f)} is missing (see fixtures/faces/README.md)`);
       process.exit(1);
     }
   }
@@ -191,7 +198,7 @@ async function main(): Promise<void> {
   const people: PersonSpec[] = [
     {
       person: "grace-hopper",
-      file: path.join(sharedFaces, "grace_hopper.jpg"),
+      file: path.join(portraitsDir, "grace_hopper.jpg"),
       origin: "shared/faces/grace_hopper.jpg",
       licence: publicDomainNavy,
       crop: portraitCrop(512, 600, { x: 169, y: 123, w: 183, h: 205 }, 2.0),
@@ -201,7 +208,7 @@ async function main(): Promise<void> {
     },
     {
       person: "eileen-collins",
-      file: path.join(sharedFaces, "astronaut.png"),
+      file: path.join(portraitsDir, "astronaut.png"),
       origin: "shared/faces/astronaut.png",
       licence: publicDomainNasa,
       crop: portraitCrop(512, 512, { x: 181, y: 73, w: 83, h: 102 }, 2.9),

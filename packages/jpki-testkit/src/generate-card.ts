@@ -36,7 +36,7 @@ function ageOn(birthDate: string, day: string): number {
   return day.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }
 
-/** REFERENCE.md §2: card to the 10th birthday after issue (5th under 18), certificate to the 5th. */
+/** docs/domain.md §2: card to the 10th birthday after issue (5th under 18), certificate to the 5th. */
 export function defaultValidity(birthDate: string, issuedOn: string): { cardExpiresOn: string; certificateNotAfter: string } {
   const minor = ageOn(birthDate, issuedOn) < 18;
   return {

@@ -18,10 +18,10 @@ beforeAll(async () => {
 });
 
 describe("the committed card fixtures", () => {
-  it("are the eleven documented cards, each listed in fixtures/README.md with its PIN", () => {
+  it("are the twelve documented cards, each listed in fixtures/README.md with its PIN", () => {
     expect(cards.map((c) => c.fixture.id)).toEqual([
       "blocked-6983", "cert-expired", "cert-expiring-soon", "elderly-suzuki", "face-only", "family-child",
-      "not-registered", "one-try-left", "pin-locked", "sato-hanako", "yamada-taro",
+      "not-registered", "one-try-left", "pin-locked", "sato-hanako", "welfare-kimura", "yamada-taro",
     ]);
     const readme = readFileSync(join(FIXTURES_ROOT, "README.md"), "utf8");
     for (const c of cards) expect(readme).toContain(`\`${c.fixture.id}\``);
@@ -41,7 +41,7 @@ describe("the committed card fixtures", () => {
       expect(cert.serialNumber.toUpperCase()).toBe(c.certificateSerial);
       const signature = sign("sha256", Buffer.from("x"), c.userAuthKey);
       expect(createVerify("sha256").update("x").verify(cert.publicKey, signature)).toBe(true);
-      // The certificate file length rule of REFERENCE.md §2: ((b[2] << 8) | b[3]) + 4
+      // The certificate file length rule of docs/domain.md §2: ((b[2] << 8) | b[3]) + 4
       const d = c.userAuthCertificateDer;
       expect((((d[2] as number) << 8) | (d[3] as number)) + 4).toBe(d.length);
     }

@@ -16,35 +16,22 @@ import { z } from "zod";
 import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { CARDS_DIR, FACES_DIR, FIXTURES_ROOT, INSURANCE_DIR } from "@onshi-sim/jpki-testkit";
 import { FaultCreateRequest, InsuranceQualificationRequest, PersonAction } from "@onshi-sim/server/protocol";
-import { CONSENT_ITEMS, SESSION_PHASES, type ConsentItem, type SessionErrorCode, type SessionPhase } from "@onshi-sim/agent/protocol";
+import { CONSENT_ITEMS, SESSION_ERROR_CODES, SESSION_PHASES, type ConsentItem, type SessionPhase } from "@onshi-sim/agent/protocol";
+
+/** Every SessionErrorCode; the agent owns the list (session-view.ts). Re-exported for scenario tooling. */
+export { SESSION_ERROR_CODES };
 
 export const SCENARIOS_DIR = join(FIXTURES_ROOT, "scenarios");
 
 // ── vocabularies ────────────────────────────────────────────────────────────────────────────────────
 
-/** Every SessionErrorCode (a type in session-view.ts); the check below fails to compile when one is missing. */
-export const SESSION_ERROR_CODES = [
-  "card-removed", "not-my-number-card", "read-error", "reader-broken",
-  "pin-wrong", "pin-locked", "pin-not-set", "real-card-safety",
-  "face-no-match", "face-no-face", "face-uncertain", "face-attempts-exhausted", "face-unavailable",
-  "staff-pin-wrong", "staff-pin-locked", "staff-not-configured", "match-number-b-wrong",
-  "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
-  "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
-  "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
-  "phone-reader-missing", "phone-not-held", "phone-removed", "phone-unreadable", "phone-pin-locked", "phone-not-authenticated", "phone-certificate-expired", "phone-other-person",
-  "idle-timeout", "cancelled", "no-method",
-  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
-] as const satisfies readonly SessionErrorCode[];
-type MissingErrorCode = Exclude<SessionErrorCode, (typeof SESSION_ERROR_CODES)[number]>;
-const allErrorCodesListed: MissingErrorCode extends never ? true : false = true;
-void allErrorCodesListed;
 
 const Phase = z.enum(SESSION_PHASES as [SessionPhase, ...SessionPhase[]]);
 const ErrorCode = z.enum(SESSION_ERROR_CODES);
 const Method = z.enum(["face", "pin", "visual"]);
 const ConsentItemName = z.enum(CONSENT_ITEMS as [ConsentItem, ...ConsentItem[]]);
 const ConsentFlow = z.enum(["since-2024-10-07", "before-2024-10-07"]);
-const Validity = z.enum(["1", "2", "3", "4", "5"]);
+const Validity = z.enum(["1", "2", "3", "4", "5", "6"]);
 const ServerCode = z.string().regex(/^[A-Z]\d{3}$/, "a result code such as E131 or N102 (server/RESULT-CODES.md)");
 const IsoDate = z
   .string()
@@ -59,19 +46,23 @@ export const Localized = z.strictObject({ ja: Text, en: Text });
 export type Localized = z.infer<typeof Localized>;
 
 /**
- * Where a case or a rule comes from: a seed leaflet (`seed-000` … = `../shared/seeds/000_*.txt`), the domain
- * reference (`REFERENCE`, with its § number), or the server's documentation of a modelled rule.
+ * Where a case or a rule comes from: a document anyone can look up — who issued it, its title, when (e.g.
+ * 全国健康保険協会「資格情報のお知らせ」2024-06) and, if it is online, where — or a document of your own (a clinic's
+ * manual, the project's docs/domain.md). Never a private id only one machine can open.
  */
-export const SourceRef = z.strictObject({
-  document: z.string().regex(/^(seed-\d{3}|REFERENCE|server-README|RESULT-CODES|public)$/, "seed-NNN, REFERENCE, server-README, RESULT-CODES or public"),
-  /** `public`: a published document — its issuer (デジタル庁, 厚生労働省 …), title and date. */
-  issuer: Text.optional(),
-  title: Text.optional(),
-  date: z.string().regex(/^\d{4}(-\d{2}){0,2}$/, "YYYY, YYYY-MM or YYYY-MM-DD").optional(),
-  section: Text.optional(),
-  /** A short quotation of the source's own words (Japanese for the seeds). */
-  quote: Text.optional(),
-});
+export const SourceRef = z
+  .strictObject({
+    /** Who published it: an insurer, a municipality, a ministry, your clinic, or "onshi-sim" for this project's docs. */
+    issuer: Text,
+    title: Text,
+    /** When it was issued or last dated: YYYY, YYYY-MM or YYYY-MM-DD. */
+    date: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "a date YYYY, YYYY-MM or YYYY-MM-DD").optional(),
+    url: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional(),
+    section: Text.optional(),
+    /** A short quotation of the source's own words (Japanese for the insurers' leaflets). */
+    quote: Text.max(400, "a short quotation (at most 400 characters)").optional(),
+  })
+  .refine((r) => !/^(seed-\d+|REFERENCE)$/i.test(r.title) && !/^(seed-\d+|REFERENCE)$/i.test(r.issuer), "name the document itself (issuer and title), not a private id");
 export type SourceRef = z.infer<typeof SourceRef>;
 
 /** The rule a step shows, in words a trainer can say, and where it is written. */
@@ -131,6 +122,8 @@ export const LookupExpect = z.strictObject({
   resultCount: z.number().int().min(0).optional(),
   /** Fields of the first ResultOfQualificationConfirmation: dotted paths → values (XML element names). */
   result: PathMap.optional(),
+  /** The 照会番号 the result carries (null: none). */
+  referenceNumber: z.string().nullable().optional(),
 });
 export type LookupExpect = z.infer<typeof LookupExpect>;
 
@@ -161,6 +154,15 @@ const common = {
 /** Lookup request: the server's InsuranceQualificationRequest without the facility (the runner's). */
 const LookupRequest = InsuranceQualificationRequest.omit({ medicalInstitutionCode: true });
 
+/** A person by insurance numbers, as the レセコン has them (no birth date: 照会番号 and 薬剤・特定健診情報). */
+const InsuranceNumbers = z.strictObject({
+  insurerNumber: z.string().regex(/^\s{0,2}(\d{6}|\d{8})$/, "8 digits, or 6 for 国保"),
+  insuredCardSymbol: z.string().max(38).optional(),
+  insuredIdentificationNumber: z.string().min(1).max(38),
+  insuredBranchNumber: z.string().regex(/^\d{2}$/).optional(),
+});
+const BulkPerson = InsuranceNumbers.extend({ birthdate: z.string().regex(/^\d{8}$/, "YYYYMMDD") });
+
 export const Step = z.discriminatedUnion("do", [
   /** Place a fixture card on the reader; settles when the card is read (choose-method, or an error). */
   z.strictObject({ do: z.literal("insert"), card: CardId, ...common, expect: SessionExpect.optional() }),
@@ -182,6 +184,8 @@ export const Step = z.discriminatedUnion("do", [
   }),
   z.strictObject({ do: z.literal("retry"), ...common, expect: SessionExpect.optional() }),
   z.strictObject({ do: z.literal("cancel"), ...common, expect: SessionExpect.optional() }),
+  /** 保険証利用登録 at the reader after E131, in the session: 登録する / 登録しない, then 同意する / 同意しない. */
+  z.strictObject({ do: z.literal("register-answer"), accept: z.boolean(), ...common, expect: SessionExpect.optional() }),
   /** Wait until the session reaches a phase. */
   z.strictObject({ do: z.literal("wait"), phase: z.union([Phase, z.array(Phase).min(1)]), ...common, expect: SessionExpect.optional() }),
   /** Narration only (what happens off the reader: the patient hands over a document, the reader breaks…). */
@@ -212,6 +216,47 @@ export const Step = z.discriminatedUnion("do", [
   z.strictObject({ do: z.literal("phone-retry"), ...common, expect: SessionExpect.optional() }),
   /** 保険証利用登録 at the reader: the card signs a nonce after its PIN (POST /api/v1/registrations). */
   z.strictObject({ do: z.literal("register"), card: CardId, pin: z.string().regex(CARD_PIN_PATTERN, "4 digits"), ...common, expect: RegisterExpect.optional() }),
+  /** 一括照会 by the レセコン: OQSmuquc01 with these people (for `date`, default the scenario's), then OQSmuquc02 until no longer 処理中. */
+  z.strictObject({
+    do: z.literal("bulk-lookup"),
+    people: z.array(BulkPerson).min(1).max(100),
+    date: IsoDate.optional(),
+    ...common,
+    expect: z
+      .strictObject({
+        /** QualificationValidity of each BulkConfirmUnit, in request order ("-" for none). */
+        validities: z.array(z.string()).optional(),
+        sawProcessing: z.boolean().optional(),
+        referenceNumbers: z.array(z.string()).optional(),
+      })
+      .optional(),
+  }),
+  /** 照会番号 registration by the レセコン (OQSsiimm01). */
+  z.strictObject({
+    do: z.literal("reference-number"),
+    referenceNumber: z.string().min(1).max(50),
+    person: InsuranceNumbers,
+    ...common,
+    expect: z.strictObject({ processingResultStatus: z.enum(["1", "2"]).optional(), processingResultCode: ServerCode.nullable().optional() }).optional(),
+  }),
+  /** The doctor asks for 薬剤情報 (YZKsiquc01) or 特定健診情報 (TKKsiquc01), as XML. */
+  z.strictObject({
+    do: z.literal("medical-info"),
+    item: z.enum(["drugs", "checkups"]),
+    person: InsuranceNumbers,
+    ...common,
+    expect: z
+      .strictObject({
+        available: z.boolean().optional(),
+        /** The refusal's code: E501 no consent, E502 consent expired, E503 grace period. */
+        errorCode: ServerCode.nullable().optional(),
+        /** Drug names (DrugN) or checkup items (ItemName) that must be there. */
+        contains: z.array(z.string()).optional(),
+      })
+      .optional(),
+  }),
+  /** Move the server's simulation clock (time passes: "the next day"); requests without a date are answered on it. */
+  z.strictObject({ do: z.literal("clock"), date: IsoDate, ...common }),
 ]);
 export type Step = z.infer<typeof Step>;
 export type StepKind = Step["do"];
@@ -234,12 +279,14 @@ export const Setup = z.strictObject({
 export type Setup = z.infer<typeof Setup>;
 
 export const Scenario = z.strictObject({
+  /** Where an editor finds the JSON Schema of this file (./scenario.schema.json beside it). */
+  $schema: z.string().optional(),
   $comment: z.string().optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and hyphens (the file is <name>.json)"),
   title: Localized,
   /** One or two sentences: the situation and what the trainee should see. */
   summary: Localized,
-  /** The seed leaflet(s) / REFERENCE rules this case comes from. */
+  /** The documents this case comes from: insurers' leaflets, docs/domain.md, your own. */
   source: z.array(SourceRef).min(1),
   tags: z.array(z.string().regex(/^[a-z0-9-]+$/)).optional(),
   setup: Setup.optional(),
@@ -341,7 +388,7 @@ export function loadScenarioFile(file: string): Scenario {
 /** Every `*.json` in the folder (default fixtures/scenarios), sorted by name; names must be unique. */
 export function loadScenarios(dir: string = SCENARIOS_DIR): Scenario[] {
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".schema.json")) // the JSON Schema beside them is not a scenario
     .sort();
   const scenarios = files.map((f) => loadScenarioFile(join(dir, f)));
   return scenarios;

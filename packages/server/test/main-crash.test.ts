@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { createServerClient } from "../src/protocol/index.js";
 import { card, FACILITY } from "./support/server-harness.js";
 import { startServerProcess } from "./support/server-process.js";
 
@@ -69,8 +70,8 @@ describe("crash safety", () => {
     expect(inFlightAtKill).toBeGreaterThan(0); // killed mid-stream, not between requests
 
     const second = await startServer();
-    const health = await fetch(`${second.url}/api/health`);
-    expect(health.status).toBe(200);
+    const health = await createServerClient({ baseUrl: second.url }).health(); // resolves on 200 with a valid body
+    expect(health.status).toBe("ok");
     const db = new Database(join(dataDir, "server", "onshi.sqlite"), { readonly: true, fileMustExist: true });
     try {
       const rows = db.prepare("SELECT confirmation_id AS id, COUNT(*) AS n FROM consents GROUP BY confirmation_id").all() as { id: string; n: number }[];

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createServerClient } from "../src/protocol/index.js";
 import { serverExit, startServerProcess, stopServerProcess, type ServerProcess } from "./support/server-process.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "onshi-owner-"));
@@ -25,7 +26,7 @@ describe("npm run server: one server per data folder", () => {
     expect(await stopServerProcess(first, "SIGKILL")).toBe(null);
     const third = await startServerProcess(dataDir, ["--quiet"]);
     running.push(third);
-    expect((await fetch(`${third.url}/api/health`)).status).toBe(200);
+    expect((await createServerClient({ baseUrl: third.url }).health()).status).toBe("ok"); // resolves on 200 only
     expect(await stopServerProcess(third)).toBe(0);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createServerClient, ServerApiError } from "../src/protocol/index.js";
 import { serverExit, startServerProcess, stopServerProcess, type ServerProcess } from "./support/server-process.js";
 
 const root = mkdtempSync(join(tmpdir(), "onshi-dbhealth-"));
@@ -24,8 +25,15 @@ function dataFolder(name: string): { dataDir: string; dbPath: string } {
 }
 
 async function nonceStatus(p: ServerProcess): Promise<number> {
-  const r = await fetch(`${p.url}/api/v1/nonces`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ medicalInstitutionCode: "1311234567" }) });
-  return r.status;
+  return createServerClient({ baseUrl: p.url })
+    .nonce({ body: { medicalInstitutionCode: "1311234567" } })
+    .then(
+      () => 200,
+      (e: unknown) => {
+        if (e instanceof ServerApiError && e.status !== undefined) return e.status;
+        throw e;
+      },
+    );
 }
 
 /** The fresh database the --reseed test leaves behind (the tests of a file run in order): a good one to damage. */

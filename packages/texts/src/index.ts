@@ -14,3 +14,7 @@ export * from "./kiosk.js";
 export * from "./reception.js";
 export * from "./trainer.js";
 export * from "./phone.js";
+export * from "./medical-info.js";
+export * from "./sentences.js";
+export * from "./sources.js";
+export * from "./benefits.js";

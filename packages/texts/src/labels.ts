@@ -1,6 +1,7 @@
 /** Names and labels keyed by codes: phases, verification methods, consent items, and the result's fields. */
 import type { ConsentFlow, ConsentItem, SessionPhase, VerificationMethod } from "@onshi-sim/agent/protocol";
 import { PHONE_PHASE_NAMES } from "./phone.js";
+import { BENEFIT_CONSENT_LABELS, BENEFIT_CONSENT_SHORT, BENEFIT_PHASE_NAMES } from "./benefits.js";
 import { t, type LocalizedText } from "./text.js";
 
 /** What staff call each phase (/reception's state column). */
@@ -17,6 +18,7 @@ export const PHASE_NAMES: Record<SessionPhase, LocalizedText> = {
   error: t("エラー", "error"),
   aborted: t("中止", "stopped"),
   ...PHONE_PHASE_NAMES,
+  ...BENEFIT_PHASE_NAMES,
 };
 
 /** 顔認証, 暗証番号, 目視 (staff). */
@@ -34,6 +36,7 @@ export const CONSENT_ITEM_LABELS: Record<ConsentItem, LocalizedText> = {
   operation: t("手術情報", "Surgery information"),
   limitApplication: t("限度額情報", "High-cost medical expense limit information"),
   specificDiseases: t("特定疾病療養受療証情報", "Specific disease treatment certificate information"),
+  ...BENEFIT_CONSENT_LABELS,
 };
 
 /** The same items in a result table's few characters. */
@@ -44,6 +47,7 @@ export const CONSENT_ITEM_SHORT: Record<ConsentItem, LocalizedText> = {
   operation: t("手術", "surgery"),
   limitApplication: t("限度額", "limit"),
   specificDiseases: t("特定疾病", "specific diseases"),
+  ...BENEFIT_CONSENT_SHORT,
 };
 
 export const CONSENT_FLOW_NAMES: Record<ConsentFlow, LocalizedText> = {
@@ -61,6 +65,7 @@ export const VALIDITY_LABELS: Record<string, LocalizedText> = {
   "3": t("資格無効（新しい資格あり）", "not valid (a newer qualification exists)"),
   "4": t("資格情報なし", "no qualification found"),
   "5": t("複数該当", "more than one qualification"),
+  "6": t("有効（未登録）", "valid (medical ticket not registered)"),
 };
 /** No validity in the answer (the server refused or failed). */
 export const VALIDITY_UNKNOWN = t("確認できず", "not confirmed");

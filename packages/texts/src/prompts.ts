@@ -23,6 +23,7 @@ import {
   WAIT_TO_BE_CALLED,
 } from "./phrases.js";
 import { PHONE_PROMPTS } from "./phone.js";
+import { BENEFIT_PROMPTS } from "./benefits.js";
 import { joinTexts, t, type LocalizedText } from "./text.js";
 
 export const RECEPTION_COMPLETE = t("受付が完了しました", "Reception complete");
@@ -70,5 +71,9 @@ export function promptFor(view: Pick<SessionView, "phase" | "methods" | "result"
     case "phone-pin":
     case "phone-owner-auth":
       return PHONE_PROMPTS[view.phase];
+    case "register-offer":
+    case "register-pin":
+    case "register-consent":
+      return BENEFIT_PROMPTS[view.phase];
   }
 }

@@ -9,6 +9,7 @@
 import type { SessionError, SessionErrorCode } from "@onshi-sim/agent/protocol";
 import { ASK_STAFF, FACE_OR_VISUAL, FALLBACK_DOCUMENTS, REMOVE_AND_RETRY, RENEW_CERTIFICATE } from "./phrases.js";
 import { PHONE_ERROR_WORDS } from "./phone.js";
+import { BENEFIT_ERROR_WORDS } from "./benefits.js";
 import { joinTexts, t, type LocalizedText } from "./text.js";
 
 export interface ErrorWords {
@@ -29,6 +30,7 @@ const QUALIFICATION_NOT_CHECKED = t("資格を確認できませんでした", "
 const w = (title: LocalizedText, what: LocalizedText | null, ...next: LocalizedText[]): ErrorWords => ({ title, what, next });
 
 export const ERROR_WORDS: Record<SessionErrorCode, ErrorWords> = {
+  ...BENEFIT_ERROR_WORDS,
   // the card
   "card-removed": w(t("カードが取り外されました", "The card was removed"), null, t("もう一度カードを置いてください", "Place the card again to start over")),
   "not-my-number-card": w(

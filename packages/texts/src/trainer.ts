@@ -2,6 +2,7 @@
 import { PHONE_TRAINER_NOTES } from "./phone.js";
 import type { SessionPhase } from "@onshi-sim/agent/protocol";
 import { CARD_PIN_DIGITS } from "@onshi-sim/apdu";
+import { BENEFIT_TRAINER_NOTES } from "./benefits.js";
 import { t, type LocalizedText } from "./text.js";
 
 export const TRAINER = {
@@ -65,6 +66,7 @@ export const GUIDED_DEMO = {
 
 /** What the real system does at each step, for the class (the timeline's note). */
 export const TRAINER_NOTES: Record<SessionPhase, LocalizedText> = {
+  ...BENEFIT_TRAINER_NOTES,
   "waiting-for-card": t("カードリーダーは待機中。患者がカードをケースから出して置くのを待ちます。", "The reader waits for the patient to take the card out of its cover and place it."),
   reading: t(
     "カードを検出。JPKI-AP を SELECT し、利用者証明用電子証明書（PIN 不要）と暗証番号の残り回数（試行を使わない VERIFY）を読みます。",

@@ -3,10 +3,8 @@
  * way forward) says no sentence twice.
  */
 import { describe, expect, it } from "vitest";
-import type { SessionError } from "@onshi-sim/agent/protocol";
-import { SESSION_ERROR_CODES } from "@onshi-sim/scenarios";
-import { ERROR_WORDS, errorText, errorWords, nextText } from "../src/index.js";
-import { sentencesOf } from "../../kiosk-ui/test/support/sentences.js";
+import { SESSION_ERROR_CODES, type SessionError } from "@onshi-sim/agent/protocol";
+import { ERROR_WORDS, errorText, errorWords, nextText, sentencesOf } from "../src/index.js";
 
 const sample = (code: SessionError["code"], params?: SessionError["params"]): SessionError => ({ code, retryable: false, ...(params ? { params } : {}) });
 

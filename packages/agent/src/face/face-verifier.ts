@@ -1,5 +1,5 @@
 /**
- * Face verification contract (issue 4 §3): the card photo (券面AP DF27, greyscale JPEG 2000 — REFERENCE §2)
+ * Face verification contract (issue 4 §3): the card photo (券面AP DF27, greyscale JPEG 2000 — docs/domain.md §2)
  * against frames from the reader's camera.
  *
  * A verifier turns images into 128-d face descriptors (face-api: ssdMobilenetv1 + faceLandmark68Net +

@@ -6,7 +6,7 @@
  * WASM heap (which never shrinks) about 100 MB smaller than face-api's own.
  *
  * face-api is loaded from `dist/face-api.node-wasm.js` (the bare package import needs tfjs-node, which
- * cannot be installed here — REFERENCE §5); it re-exports @tensorflow/tfjs and tfjs-backend-wasm as `tf`.
+ * cannot be installed here — docs/domain.md §5); it re-exports @tensorflow/tfjs and tfjs-backend-wasm as `tf`.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -39,7 +39,7 @@ export interface WorkerFaceVerifierOptions {
   minConfidence?: number;
   /**
    * Colour handling, to compare like with like. "auto" (default): a frame is converted to greyscale when the
-   * card photo is greyscale (a real card's always is: REFERENCE §2 DF27) and kept in colour otherwise;
+   * card photo is greyscale (a real card's always is: docs/domain.md §2 DF27) and kept in colour otherwise;
    * true: every image greyscale; false: images as they are. Measured on the fixtures, greyscale frames
    * against the greyscale card photo bring the same person closer (0.206 vs 0.275) and keep others as far.
    */

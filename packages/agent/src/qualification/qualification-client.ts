@@ -12,6 +12,7 @@ import {
   ConsentResponse,
   NonceResponse,
   QualificationResponse,
+  RegistrationResponse,
   SessionCompleteResponse,
   certificateSha256Hex,
   createServerClient,
@@ -43,6 +44,8 @@ export interface QualificationClientOptions {
   /** Optional trainer settings passed through to every card lookup. */
   readonly simulationDate?: string;
   readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07";
+  /** The 医療費助成 (PMH) screen: false = the municipality is not on PMH yet; unset = the server's default by date. */
+  readonly publicExpenseScreen?: boolean;
   /** Default the global fetch (tests record calls with their own). */
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -92,6 +95,13 @@ export class QualificationClient {
     return this.#post("consent", answer);
   }
 
+  /** 保険証利用登録 at the reader: the card signed the nonce (PIN verified). */
+  async register(nonce: string, certificateDer: Uint8Array, signature: Uint8Array): Promise<z.infer<typeof RegistrationResponse>> {
+    const { medicalInstitutionCode, simulationDate } = this.#options;
+    const body = { medicalInstitutionCode, nonce, certificate: Buffer.from(certificateDer).toString("base64"), signature: Buffer.from(signature).toString("base64"), ...(simulationDate ? { simulationDate } : {}) };
+    return this.#post("register", body);
+  }
+
   async complete(confirmationId: string): Promise<z.infer<typeof SessionCompleteResponse>> {
     return this.#post("completeSession", { confirmationId });
   }
@@ -103,6 +113,7 @@ export class QualificationClient {
       certificate: Buffer.from(certificateDer).toString("base64"),
       ...(this.#options.simulationDate ? { simulationDate: this.#options.simulationDate } : {}),
       ...(this.#options.consentFlow ? { consentFlow: this.#options.consentFlow } : {}),
+      ...(this.#options.publicExpenseScreen !== undefined ? { publicExpenseScreen: this.#options.publicExpenseScreen } : {}),
     };
   }
 
@@ -110,7 +121,7 @@ export class QualificationClient {
     return this.#post("confirmByCard", body);
   }
 
-  async #post<K extends "nonce" | "confirmByCard" | "consent" | "completeSession">(route: K, body: RouteInput<K>["body"]): Promise<RouteOutput<K>> {
+  async #post<K extends "nonce" | "confirmByCard" | "consent" | "completeSession" | "register">(route: K, body: RouteInput<K>["body"]): Promise<RouteOutput<K>> {
     const timeoutMs = this.#options.timeoutMs ?? 5_000;
     try {
       return (await (this.#server[route] as (input: { body: unknown; timeoutMs: number }) => Promise<RouteOutput<K>>)({ body, timeoutMs })) as RouteOutput<K>;

@@ -11,9 +11,11 @@ export interface QualificationSettings {
   readonly simulationDate?: string | null;
   readonly consentFlow?: "since-2024-10-07" | "before-2024-10-07" | null;
   readonly timeoutMs?: number;
+  /** The 医療費助成 (PMH) screen: false = a municipality not on PMH yet; null or absent: by the date. */
+  readonly publicExpenseScreen?: boolean | null;
 }
 
-export type QualificationBase = Omit<QualificationClientOptions, "simulationDate" | "consentFlow">;
+export type QualificationBase = Omit<QualificationClientOptions, "simulationDate" | "consentFlow" | "publicExpenseScreen">;
 
 export class SwitchableQualification implements QualificationPort {
   readonly base: QualificationBase;
@@ -36,6 +38,8 @@ export class SwitchableQualification implements QualificationPort {
   confirmWithDevice: QualificationPort["confirmWithDevice"] = (...a) => this.#current().confirmWithDevice(...a);
   consent: QualificationPort["consent"] = (...a) => this.#current().consent(...a);
   complete: QualificationPort["complete"] = (...a) => this.#current().complete(...a);
+  /** 保険証利用登録 at the reader (after E131). */
+  register: NonNullable<QualificationPort["register"]> = (...a) => this.#current().register(...a);
 
   #current(): QualificationClient {
     const s = typeof this.#settings === "function" ? this.#settings() : this.#settings;
@@ -44,8 +48,9 @@ export class SwitchableQualification implements QualificationPort {
       ...(s.simulationDate ? { simulationDate: s.simulationDate } : {}),
       ...(s.consentFlow ? { consentFlow: s.consentFlow } : {}),
       ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+      ...(typeof s.publicExpenseScreen === "boolean" ? { publicExpenseScreen: s.publicExpenseScreen } : {}),
     };
-    const key = `${options.simulationDate ?? ""} ${options.consentFlow ?? ""} ${options.timeoutMs ?? ""}`;
+    const key = `${options.simulationDate ?? ""} ${options.consentFlow ?? ""} ${options.timeoutMs ?? ""} ${options.publicExpenseScreen ?? ""}`;
     if (this.#client?.key !== key) this.#client = { key, client: new QualificationClient(options) };
     return this.#client.client;
   }

@@ -4,6 +4,7 @@
  * or SegmentOfResult 9). Codes: server/RESULT-CODES.md.
  */
 import type { QualificationResult } from "../qualification/qualification-client.js";
+import { benefitsSummary } from "./benefits-summary.js";
 import type { ConsentRecordView, InsuredSummary, QualificationSummary, SessionErrorCode, VerificationMethod } from "./session-view.js";
 
 type XmlMsg = QualificationResult["XmlMsg"];
@@ -31,6 +32,7 @@ function insuredSummary(r: ResultRow): InsuredSummary {
     limitApplicationBracket: r.LimitApplicationCertificateRelatedInfo?.LimitApplicationCertificateClassificationFlag ?? null,
     specificDiseases: (r.SpecificDiseasesCertificateList?.SpecificDiseasesCertificateInfo ?? []).map((s) => s.SpecificDiseasesDiseaseCategory),
     preschool: r.PreschoolClassification === "1",
+    ...benefitsSummary(r),
   };
 }
 
@@ -105,6 +107,8 @@ export function dispositionOf(result: QualificationResult): ResultDisposition {
   if (result.simulator.usable) return { kind: "usable" };
   const validity = body.QualificationValidity;
   const count = body.ResultList?.ResultOfQualificationConfirmation.length ?? 0;
+  // 医療扶助 before the month's 医療券 is registered (QualificationValidity 6 有効（未登録）).
+  if (validity === "6") return { kind: "not-usable", code: "medical-ticket-unregistered" };
   const code: SessionErrorCode = validity === "4" || count === 0 ? "qualification-not-found" : validity === "5" || count > 1 ? "qualification-multiple" : "qualification-invalid";
   return { kind: "not-usable", code };
 }

@@ -47,7 +47,9 @@ export type CommandInput =
   | { readonly type: "phone-start" }
   | { readonly type: "phone-os"; readonly os: "android" | "iphone" }
   | { readonly type: "phone-continue" }
-  | { readonly type: "phone-retry" };
+  | { readonly type: "phone-retry" }
+  /** 保険証利用登録 at the reader: yes / no on the offer, then on the registration consent. */
+  | { readonly type: "register"; readonly accept: boolean };
 
 /** What the card said to VERIFY. */
 export type PinOutcome =
@@ -94,6 +96,8 @@ export type OutcomeInput =
   | Outcome<{ readonly type: "consent-recorded"; readonly consents: readonly ConsentRecordView[] }>
   | Outcome<{ readonly type: "completed"; readonly result: CompletionAnswer }>
   | Outcome<{ readonly type: "server-failed"; readonly fault: Fault }>
+  /** 保険証利用登録: registered now (or already, E132), or refused with the server's code. */
+  | Outcome<{ readonly type: "registration"; readonly registered: true } | { readonly type: "registration"; readonly registered: false; readonly fault: Fault }>
   | Outcome<{ readonly type: "idle-timer" }>
   | Outcome<{ readonly type: "return-timer" }>
   /** The phone as read: its token (EF 0006); the certificate when readable (iPhone), else the PIN status (Android). */
@@ -151,6 +155,8 @@ export type Effect =
   | { readonly kind: "verify-phone-pin"; readonly generation: number; readonly pin: string }
   | { readonly kind: "record-consent"; readonly generation: number; readonly request: ConsentRequestBody }
   | { readonly kind: "complete"; readonly generation: number; readonly confirmationId: string }
+  /** nonce → card signature (PIN verified) → 保険証利用登録 at the server. */
+  | { readonly kind: "register"; readonly generation: number; readonly certificateDer: Uint8Array }
   /** Run this event next (always the step's last effect). */
   | { readonly kind: "then"; readonly input: SessionInput };
 

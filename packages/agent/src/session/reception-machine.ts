@@ -19,6 +19,7 @@ import type { CommandInput, SessionEvent, Stamp, StaffPinVerdict, Step } from ".
 import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { onOutcome } from "./reception-outcomes.js";
 import { onPhoneCommand, phoneCancel, phonePin, phonePlaced, phoneRemoved } from "./reception-phone.js";
+import { onRegister } from "./reception-registration.js";
 import { consentScreensOf, gate, MATCH_NUMBER_B_FORMAT, methodsOf, newSession, problem, type ReceptionState } from "./reception-state.js";
 import { abort, ACCEPTED, after, complete, confirm, EMIT, END_QUIETLY, idle, log, recordConsent, refuse, startFaceReference, step, STOP_IDLE, toWaiting, withReply } from "./reception-steps.js";
 import type { ConsentItem, SessionErrorCode, VerificationMethod } from "./session-view.js";
@@ -53,6 +54,7 @@ export function transition(state: ReceptionState, event: SessionEvent): Step {
     case "phone-os":
     case "phone-continue":
     case "phone-retry":
+    case "register":
       return onCommand(state, event);
     default:
       return onOutcome(state, event);
@@ -115,7 +117,8 @@ function onCommand(s: ReceptionState, c: CommandInput & Stamp): Step {
       if (unavailable) return refuse(s, unavailable);
       // Checked here so a typo never costs a try; the refusal does not repeat what was typed.
       if (!CARD_PIN_PATTERN.test(c.pin)) return refuse(s, "bad-request");
-      const next: ReceptionState = { ...s, method: "pin", phase: "pin", busy: true };
+      // The PIN for 保険証利用登録 keeps its own phase (the method stays the one that verified the patient).
+      const next: ReceptionState = s.phase === "register-pin" ? { ...s, busy: true } : { ...s, method: "pin", phase: "pin", busy: true };
       return step(next, [STOP_IDLE, EMIT, { kind: "verify-pin", generation: s.generation, pin: c.pin }], ACCEPTED);
     }
     case "face-frame": {
@@ -145,7 +148,7 @@ function onCommand(s: ReceptionState, c: CommandInput & Stamp): Step {
     case "consent": {
       if (!s.consentFlow) return refuse(s, "wrong-phase");
       // Only what this flow's screens ask: 包括同意 since 2024-10-07, 限度額 before (the server says E303 otherwise).
-      const screens = consentScreensOf(s.consentFlow);
+      const screens = consentScreensOf(s.consentFlow, s.publicExpenseOffered);
       if (c.answer.comprehensive !== undefined && !screens.comprehensiveOffered) return refuse(s, "bad-request");
       for (const [item, value] of Object.entries(c.answer.items ?? {})) if (value !== undefined && !screens.items.includes(item as ConsentItem)) return refuse(s, "bad-request");
       return withReply(after([STOP_IDLE, EMIT], recordConsent({ ...s, busy: true }, c.answer)), ACCEPTED);
@@ -164,6 +167,8 @@ function onCommand(s: ReceptionState, c: CommandInput & Stamp): Step {
       const next = retry.kind === "consent" ? recordConsent(busy, retry.answer) : complete(busy, []);
       return withReply(after([...logged, STOP_IDLE, EMIT], next), ACCEPTED);
     }
+    case "register":
+      return onRegister(s, c.accept);
   }
 }
 

@@ -10,6 +10,7 @@ import { methodsOf, PIN_MAX_TRIES, problem, type FaceState, type Problem, type R
 import { abort, after, complete, confirm, EMIT, fail, faceUnusable, idle, log, pinUnusable, REFUSED_BAD_REQUEST, startFaceReference, step, STOP_IDLE, toWaiting } from "./reception-steps.js";
 import { dispositionOf, summarizeQualification } from "./qualification-summary.js";
 import { onPhoneOutcome, phoneFail } from "./reception-phone.js";
+import { offerRegistration, onRegistration, registrationPinVerified } from "./reception-registration.js";
 import { INTERACTIVE_PHASES, type PinView } from "./session-view.js";
 
 export function onOutcome(s: ReceptionState, o: OutcomeInput & Stamp): Step {
@@ -46,6 +47,8 @@ export function onOutcome(s: ReceptionState, o: OutcomeInput & Stamp): Step {
       return completed(s, o.result);
     case "server-failed":
       return serverFailed(s, o.fault);
+    case "registration":
+      return onRegistration(s, o);
     case "idle-timer":
       // The phone path: no phone held in time has its own screen; a phone failure goes back to the start.
       if (s.phone && s.phase === "phone-hold" && !s.busy) return phoneFail(s, "phone-not-held");
@@ -98,6 +101,11 @@ function pinViewOf(status: PinStatus | undefined, known: KnownCard | undefined):
 }
 
 function pinResult(s: ReceptionState, outcome: PinOutcome): Step {
+  if (s.phase === "register-pin") {
+    // The PIN for 保険証利用登録: right → the registration consent; locked → the session ends (no other way to sign).
+    if (outcome.kind === "verified") return registrationPinVerified({ ...s, pin: { state: "verified", triesLeft: null, maxTries: PIN_MAX_TRIES } });
+    if (outcome.kind === "blocked" || (outcome.kind === "wrong" && outcome.triesLeft === 0)) return fail({ ...s, pin: { state: "locked", triesLeft: 0, maxTries: PIN_MAX_TRIES } }, problem("pin-locked"));
+  }
   switch (outcome.kind) {
     case "verified": {
       const next: ReceptionState = { ...s, pin: { state: "verified", triesLeft: null, maxTries: PIN_MAX_TRIES } };
@@ -182,11 +190,17 @@ function confirmation(s: ReceptionState, o: Extract<OutcomeInput, { type: "confi
     if (s.phone && (disposition.code === "certificate-expired" || disposition.code === "card-expired"))
       return after(logged, phoneFail(refused, problem("phone-certificate-expired", { serverCode: disposition.serverCode })));
     if (s.phone && !disposition.retryable) return after(logged, phoneFail({ ...refused, problem: null }, disposition.code));
+    // E131 (not registered): offer 保険証利用登録 now, when the server port can register.
+    const offer = disposition.code === "not-registered" && !s.registeredNow ? offerRegistration(refused, logged) : undefined;
+    if (offer) return offer;
     return after(logged, fail(refused, problem(disposition.code, { serverCode: disposition.serverCode, retryable: disposition.retryable })));
   }
   // Looked up, but not usable: no consent screens; complete so the レセコン gets the result, then say why.
   if (disposition.kind === "not-usable") return after(logged, complete({ ...looked, problem: problem(disposition.code, { serverCode: body.ProcessingResultCode }) }, []));
-  const next: ReceptionState = { ...looked, retry: null, consentFlow: result.simulator.consentFlow, phase: "consent", problem: null, busy: false };
+  // Grace after an expiry: only the qualification — no consent screens; the done screen says why (REFERENCE §6).
+  if (result.simulator.qualificationOnly) return after(logged, complete({ ...looked, problem: problem("qualification-only", { serverCode: body.ProcessingResultCode }) }, []));
+  const publicExpenseOffered = result.simulator.publicExpenseOffered ?? false;
+  const next: ReceptionState = { ...looked, retry: null, consentFlow: result.simulator.consentFlow, publicExpenseOffered, phase: "consent", problem: null, busy: false };
   return step(next, [...logged, EMIT, idle(next)]);
 }
 

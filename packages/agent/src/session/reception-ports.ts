@@ -10,7 +10,9 @@ import type { SessionError, SessionView } from "./session-view.js";
 import type { StaffPinGuard, StaffPinLockOptions } from "./staff-pin-guard.js";
 
 /** The calls a session makes to the qualification server (QualificationClient, or a stand-in in tests). */
-export type QualificationPort = Pick<QualificationClient, "nonce" | "confirmWithSignature" | "confirmWithDevice" | "consent" | "complete">;
+export type QualificationPort = Pick<QualificationClient, "nonce" | "confirmWithSignature" | "confirmWithDevice" | "consent" | "complete"> &
+  /** 保険証利用登録 at the reader; without it an E131 only explains (no offer to register). */
+  Partial<Pick<QualificationClient, "register">>;
 
 /** What the agent knows about a card beyond its chip: for virtual cards, their fixture. */
 export interface KnownCard {

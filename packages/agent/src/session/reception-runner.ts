@@ -108,6 +108,8 @@ export class ReceptionRunner {
         return settle(effect.generation, this.#server.recordConsent(effect.generation, effect.request));
       case "complete":
         return settle(effect.generation, this.#server.complete(effect.generation, effect.confirmationId));
+      case "register":
+        return settle(effect.generation, this.#server.register(effect.generation, effect.certificateDer));
     }
   }
 }

@@ -47,6 +47,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
         maxFaceFailures: options.maxFaceFailures,
         maxFaceFrames: options.maxFaceFrames,
         phoneReader: deps.phoneReader?.name ?? null,
+        canRegister: typeof deps.qualification.register === "function",
       },
       randomUUID(),
       now().toISOString(),
@@ -172,6 +173,11 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   /** After a phone failure: hold the phone again. */
   phoneRetry(): Promise<CommandResult> {
     return this.#command({ type: "phone-retry" });
+  }
+
+  /** 保険証利用登録 at the reader: the answer on the offer (登録する / 登録しない), then on the registration consent. */
+  register(accept: boolean): Promise<CommandResult> {
+    return this.#command({ type: "register", accept });
   }
 
   /** Ends the session at the patient's or staff's request. */

@@ -28,6 +28,8 @@ export interface ReceptionSetup {
   readonly hasStaffPin: boolean;
   readonly maxFaceFailures: number;
   readonly maxFaceFrames: number;
+  /** The server port can register a card for insurance use (保険証利用登録 at the reader after E131). */
+  readonly canRegister?: boolean;
   /** The phone reader beside this card reader (configured; default the second slot), or null: no スマホ path. */
   readonly phoneReader: string | null;
 }
@@ -104,6 +106,11 @@ export interface ReceptionState {
   /** Consents just recorded, for the completed result. */
   readonly consents: readonly ConsentRecordView[];
   readonly retry: RetryStep | null;
+  // ── 2025–2026 (issue 14) ──
+  /** The confirmation asked for the 医療費助成 (PMH) screen after the others. */
+  readonly publicExpenseOffered: boolean;
+  /** The card was registered for insurance use in this visit. */
+  readonly registeredNow: boolean;
 }
 
 export const PIN_MAX_TRIES = 3;
@@ -119,6 +126,7 @@ export type CommandType =
   | "consent"
   | "cancel"
   | "retry"
+  | "register"
   | "phone-start"
   | "phone-os"
   | "phone-continue"
@@ -144,6 +152,10 @@ export const ACCEPTS: Readonly<Record<SessionPhase, readonly CommandType[]>> = {
   // phone again or to go back (and bring the card) — reception-phone.ts refuses those for a card.
   error: ["retry", "phone-retry", "cancel"],
   aborted: [],
+  // 保険証利用登録 at the reader
+  "register-offer": ["register", "cancel"],
+  "register-pin": ["enter-pin", "cancel"],
+  "register-consent": ["register", "cancel"],
   "phone-os": ["phone-os", "cancel"],
   "phone-hold": ["cancel"],
   "phone-reading": ["cancel"],
@@ -152,7 +164,7 @@ export const ACCEPTS: Readonly<Record<SessionPhase, readonly CommandType[]>> = {
 };
 
 /** Commands refused with `busy` while the session works; cancel is not: it drops the work. */
-const WAITS_WHILE_BUSY: ReadonlySet<CommandType> = new Set(["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "consent", "phone-os", "phone-continue", "phone-retry"]);
+const WAITS_WHILE_BUSY: ReadonlySet<CommandType> = new Set(["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "consent", "register", "phone-os", "phone-continue", "phone-retry"]);
 
 /** Why the phase refuses a command outright (before its own checks), or undefined when it may go on. */
 export function gate(state: ReceptionState, command: CommandType): "wrong-phase" | "busy" | undefined {
@@ -171,11 +183,15 @@ export function methodsOf(state: ReceptionState): VerificationMethod[] {
   return out;
 }
 
-/** The consent screens of each flow: since 2024-10-07 包括同意 + items, no 限度額 screen. */
-export function consentScreensOf(flow: ConsentFlow): { readonly comprehensiveOffered: boolean; readonly items: readonly ConsentItem[] } {
+/**
+ * The consent screens of each flow: since 2024-10-07 包括同意 + items, no 限度額 screen; the 医療費助成 (PMH) screen
+ * last, when the confirmation asked for it (the server offers it only in the newer flow).
+ */
+export function consentScreensOf(flow: ConsentFlow, publicExpense = false): { readonly comprehensiveOffered: boolean; readonly items: readonly ConsentItem[] } {
+  const pmh: ConsentItem[] = publicExpense ? ["publicExpense"] : [];
   return flow === "since-2024-10-07"
-    ? { comprehensiveOffered: true, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "specificDiseases"] }
-    : { comprehensiveOffered: false, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"] };
+    ? { comprehensiveOffered: true, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "specificDiseases", ...pmh] }
+    : { comprehensiveOffered: false, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases", ...pmh] };
 }
 
 type SessionFields = Omit<ReceptionState, "setup" | "generation" | "closed" | "broken" | "cardPresent" | "phonePresent" | "phoneReaderOff">;
@@ -200,6 +216,8 @@ function emptySession(sessionId: string, startedAt: string): SessionFields {
     notices: [],
     consents: [],
     retry: null,
+    publicExpenseOffered: false,
+    registeredNow: false,
   };
 }
 

@@ -7,8 +7,8 @@ import { toSessionError } from "./session-errors.js";
 import { CHOOSING_PHASES, type ConsentRequestView, type FaceView, type SessionView } from "./session-view.js";
 
 /** The consent screens of a flow: which items, in screen order. */
-export function consentRequestFor(flow: ConsentRequestView["flow"]): ConsentRequestView {
-  const screens = consentScreensOf(flow);
+export function consentRequestFor(flow: ConsentRequestView["flow"], publicExpense = false): ConsentRequestView {
+  const screens = consentScreensOf(flow, publicExpense);
   return { flow, comprehensiveOffered: screens.comprehensiveOffered, items: screens.items.map((item) => ({ item })) };
 }
 
@@ -39,10 +39,11 @@ export function buildSessionView(state: ReceptionState, seq: number, now: Date):
     face: faceView,
     phone: state.phone && { os: state.phone.os, token: state.phone.token, present: state.phonePresent },
     phoneReader: state.setup.phoneReader !== null && !state.phoneReaderOff,
-    consent: state.consentFlow ? consentRequestFor(state.consentFlow) : null,
+    consent: state.consentFlow ? consentRequestFor(state.consentFlow, state.publicExpenseOffered) : null,
     result,
     error: state.problem ? toSessionError(state.problem) : null,
     startedAt: state.startedAt,
     updatedAt: now.toISOString(),
+    ...(state.registeredNow ? { registeredNow: true } : {}),
   };
 }

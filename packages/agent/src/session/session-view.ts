@@ -28,6 +28,13 @@ export type SessionPhase =
   | "error"
   /** Ended early: the card was pulled, the session was cancelled or it idled out. */
   | "aborted"
+  // ── 保険証利用登録 at the reader (after E131; issue 14 §7) ──
+  /** 「保険証利用登録がされていません。今ここで登録しますか」 登録する / 登録しない. */
+  | "register-offer"
+  /** The PIN for the registration (when the patient was verified by face or 目視: registration is PIN-signed). */
+  | "register-pin"
+  /** The registration consent 同意する / 同意しない; busy while the server registers. */
+  | "register-consent"
   // ── the smartphone マイナ保険証 (REFERENCE §6): chosen on the start screen instead of placing the card ──
   /** スマホ chosen: iPhone or Android? */
   | "phone-os"
@@ -52,12 +59,17 @@ export const SESSION_PHASES: readonly SessionPhase[] = [
   "done",
   "error",
   "aborted",
+  "register-offer",
+  "register-pin",
+  "register-consent",
   "phone-os",
   "phone-hold",
   "phone-reading",
   "phone-pin",
   "phone-owner-auth",
 ];
+/** 保険証利用登録 at the reader. */
+export const REGISTRATION_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["register-offer", "register-pin", "register-consent"]);
 
 /** The phases of the phone path before the server is asked. */
 export const PHONE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["phone-os", "phone-hold", "phone-reading", "phone-pin", "phone-owner-auth"]);
@@ -65,7 +77,7 @@ export const PHONE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["p
 /** Before the patient is verified: a method may be chosen (and the idle timer runs). */
 export const CHOOSING_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["choose-method", "pin", "face", "visual"]);
 /** The patient (or staff) acts: choosing, and the consent screens (a session here may be cancelled). */
-export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent", "phone-os", "phone-hold", "phone-pin", "phone-owner-auth"]);
+export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent", "register-offer", "register-pin", "register-consent", "phone-os", "phone-hold", "phone-pin", "phone-owner-auth"]);
 /** The session is over: the result or the problem is final. */
 export const ENDED_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["done", "error", "aborted"]);
 
@@ -118,6 +130,13 @@ export type SessionErrorCode =
   | "qualification-not-found"
   | "qualification-multiple"
   | "consent-rejected"
+  // 2025–2026 (issue 14 §4–7)
+  /** 保険証利用登録 at the reader was refused by the server (serverCode says why). */
+  | "registration-failed"
+  /** 医療扶助: QualificationValidity 6 (有効（未登録）): the month's 医療券 is not registered yet. */
+  | "medical-ticket-unregistered"
+  /** A notice on a usable result: grace period after an expiry — only the qualification, no consent screens. */
+  | "qualification-only"
   // the smartphone
   /** The clinic has no phone reader configured: bring the card. */
   | "phone-reader-missing"
@@ -155,6 +174,24 @@ export type SessionErrorCode =
   /** Not from the agent: a client's own code when a command got no answer in time. */
   | "no-answer"
   | "internal";
+
+/** Every SessionErrorCode, as a list (scenario files and the texts check against it); fails to compile when one is missing. */
+export const SESSION_ERROR_CODES = [
+  "card-removed", "not-my-number-card", "read-error", "reader-broken",
+  "pin-wrong", "pin-locked", "pin-not-set", "real-card-safety",
+  "face-no-match", "face-no-face", "face-uncertain", "face-attempts-exhausted", "face-unavailable",
+  "staff-pin-wrong", "staff-pin-locked", "staff-not-configured", "match-number-b-wrong",
+  "server-down", "server-timeout", "server-error", "certificate-expired", "certificate-not-yet-valid", "certificate-suspended",
+  "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
+  "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
+  "registration-failed", "medical-ticket-unregistered", "qualification-only",
+  "phone-reader-missing", "phone-not-held", "phone-removed", "phone-unreadable", "phone-pin-locked", "phone-not-authenticated", "phone-certificate-expired", "phone-other-person",
+  "idle-timeout", "cancelled", "no-method",
+  "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
+] as const satisfies readonly SessionErrorCode[];
+type MissingErrorCode = Exclude<SessionErrorCode, (typeof SESSION_ERROR_CODES)[number]>;
+const allErrorCodesListed: MissingErrorCode extends never ? true : false = true;
+void allErrorCodesListed;
 
 export interface SessionError {
   readonly code: SessionErrorCode;
@@ -218,8 +255,9 @@ export interface FaceView {
 }
 
 export type ConsentFlow = "since-2024-10-07" | "before-2024-10-07";
-export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases";
-export const CONSENT_ITEMS: readonly ConsentItem[] = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"];
+/** publicExpense: 医療費助成の各種受給者証 (PMH), its own screen 提供する / 提供しない after the others. */
+export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases" | "publicExpense";
+export const CONSENT_ITEMS: readonly ConsentItem[] = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases", "publicExpense"];
 
 export interface ConsentRequestView {
   readonly flow: ConsentFlow;
@@ -266,6 +304,27 @@ export interface InsuredSummary {
   readonly limitApplicationBracket: string | null;
   readonly specificDiseases: readonly string[];
   readonly preschool: boolean;
+  /** 医療費助成 受給者証 the result carries (only after 提供する). */
+  readonly publicExpenseCertificates?: readonly PublicExpenseCertificateSummary[];
+  /** 医療扶助 (InsuredCardClassification A1). */
+  readonly medicalAssistance?: MedicalAssistanceSummary | null;
+}
+export interface PublicExpenseCertificateSummary {
+  readonly publicExpenseNumber: string;
+  readonly recipientNumber: string;
+  readonly program: string;
+  readonly issuer: string;
+  readonly validEndDate: string | null;
+  /** The patient's share after the 助成 ("000" none). */
+  readonly patientShare: string;
+  readonly monthlyCapYen: number | null;
+}
+export interface MedicalAssistanceSummary {
+  readonly publicExpenseNumber: string;
+  readonly beneficiaryNumber: string;
+  readonly welfareOffice: string;
+  /** This month's 医療券 (01) / 調剤券 (02); `ownFacility` false: issued to another 指定医療機関. */
+  readonly tickets: readonly { readonly ticketType: string; readonly month: string; readonly ownFacility: boolean; readonly selfPayAmount: string }[];
 }
 
 export interface QualificationSummary {
@@ -315,6 +374,8 @@ export interface SessionView {
   readonly error: SessionError | null;
   readonly startedAt: string;
   readonly updatedAt: string;
+  /** The card was registered for insurance use (保険証利用登録) in this visit, at this reader. */
+  readonly registeredNow?: boolean;
 }
 
 // ── readers and transports ─────────────────────────────────────────────────────────────────────────

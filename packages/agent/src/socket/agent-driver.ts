@@ -252,6 +252,11 @@ export class AgentDriver {
     return this.#send("session:retry", { sessionId: this.#sessionId(reader) });
   }
 
+  /** 保険証利用登録 at the reader: the answer on the offer, then on the registration consent. */
+  register(accept: boolean, reader?: string): Promise<CommandAck> {
+    return this.#send("session:register", { sessionId: this.#sessionId(reader), accept });
+  }
+
   sync(): Promise<CommandAck> {
     return this.#send("agent:sync", {});
   }

@@ -239,6 +239,7 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     handle(socket, "session:phone-os", (p) => withSession(p.sessionId, (s) => s.phoneOs(p.os)));
     handle(socket, "session:phone-continue", (p) => withSession(p.sessionId, (s) => s.phoneContinue()));
     handle(socket, "session:phone-retry", (p) => withSession(p.sessionId, (s) => s.phoneRetry()));
+    handle(socket, "session:register", (p) => withSession(p.sessionId, (s) => s.register(p.accept)));
     handle(socket, "staff:visual", (p) => withSession(p.sessionId, (s) => s.staffVisual(p.staffPin)));
     handle(socket, "staff:match-number-b", (p) => withSession(p.sessionId, (s) => s.staffMatchNumberB(p.staffPin, p.matchNumberB)));
     handle(socket, "agent:sync", () => ({ ok: true, snapshot: snapshot() }));

@@ -13,6 +13,7 @@
  *   agent:error      a refusal with no ack   session:cancel | session:retry {sessionId}
  *                                           session:phone-start | session:phone-continue | session:phone-retry {sessionId}
  *                                           session:phone-os      {sessionId, os: android|iphone}
+ *                                           session:register      {sessionId, accept} (保険証利用登録 at the reader)
  *                                           staff:visual          {sessionId, staffPin}
  *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
  *                                           agent:sync            {} → the snapshot in the ack
@@ -80,10 +81,14 @@ const ConsentItems = z.strictObject({
   operation: z.boolean().optional(),
   limitApplication: z.boolean().optional(),
   specificDiseases: z.boolean().optional(),
+  /** 医療費助成 (PMH): 提供する / 提供しない. */
+  publicExpense: z.boolean().optional(),
 });
 export const ConsentPayload = z.strictObject({ sessionId: SessionId, comprehensive: z.boolean().optional(), items: ConsentItems.optional() });
 export const SessionRefPayload = z.strictObject({ sessionId: SessionId });
 export const PhoneOsPayload = z.strictObject({ sessionId: SessionId, os: z.enum(["android", "iphone"]) });
+/** 保険証利用登録 at the reader: 登録する / 登録しない on the offer, 同意する / 同意しない on the registration consent. */
+export const RegisterPayload = z.strictObject({ sessionId: SessionId, accept: z.boolean() });
 export const StaffVisualPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
 export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin, matchNumberB: z.string().regex(/^\d{14}$/, "14 digits") });
 export const SyncPayload = z.strictObject({});
@@ -100,6 +105,7 @@ export type FaceFramePayload = z.infer<typeof FaceFramePayload>;
 export type ConsentPayload = z.infer<typeof ConsentPayload>;
 export type SessionRefPayload = z.infer<typeof SessionRefPayload>;
 export type PhoneOsPayload = z.infer<typeof PhoneOsPayload>;
+export type RegisterPayload = z.infer<typeof RegisterPayload>;
 export type StaffVisualPayload = z.infer<typeof StaffVisualPayload>;
 export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
 export type SyncPayload = z.infer<typeof SyncPayload>;
@@ -123,6 +129,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "session:phone-os": PhoneOsPayload,
   "session:phone-continue": SessionRefPayload,
   "session:phone-retry": SessionRefPayload,
+  "session:register": RegisterPayload,
   "staff:visual": StaffVisualPayload,
   "staff:match-number-b": StaffMatchNumberBPayload,
   "agent:sync": SyncPayload,
@@ -201,6 +208,7 @@ export interface ClientToServerEvents {
   "session:phone-os": (payload: PhoneOsPayload, ack: Ack) => void;
   "session:phone-continue": (payload: SessionRefPayload, ack: Ack) => void;
   "session:phone-retry": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:register": (payload: RegisterPayload, ack: Ack) => void;
   "staff:visual": (payload: StaffVisualPayload, ack: Ack) => void;
   "staff:match-number-b": (payload: StaffMatchNumberBPayload, ack: Ack) => void;
   "agent:sync": (payload: SyncPayload, ack: Ack) => void;

@@ -16,7 +16,6 @@ import { WorkerFaceVerifier } from "../../src/face/worker-face-verifier.js";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
 import { READER, startAgentHarness, TOKEN, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
 import { virtualCard } from "../../../../test/support/cards.js";
-import { errorText, nextText } from "@onshi-sim/texts";
 
 const faces = new WorkerFaceVerifier();
 beforeAll(async () => {
@@ -128,7 +127,6 @@ describe("refusals come before any disconnect", () => {
     const ack = await raw.timeout(5000).emitWithAck("no:such:event", { x: 1 });
     expect(ack).toMatchObject({ ok: false, error: { code: "unknown-event" } });
     if (ack.ok) throw new Error("expected a refusal");
-    expect(errorText(ack.error).en).toContain("no such event");
     raw.emit("session:telepathy", { x: 1 });
     raw.emit("1234", { x: 1 });
     await expect.poll(() => errors.length).toBe(2);
@@ -266,10 +264,6 @@ describe("dev:reader-broken (trainer: reader out of order)", () => {
     expect(ack).toMatchObject({ ok: true, session: { reader: READER, phase: "error", error: { code: "reader-broken", retryable: false } } });
     const broken = await kiosk.waitFor((v) => v.error?.code === "reader-broken");
     expect(broken.phase).toBe("error");
-    expect(nextText(broken.error!).ja).toContain("資格情報のお知らせ");
-    expect(nextText(broken.error!).ja).toContain("マイナンバーカード");
-    expect(nextText(broken.error!).ja).toContain("資格確認書");
-    expect(nextText(broken.error!).en).toContain("reception");
 
     // A card placed on the broken reader is not read; the screen stays. The agent takes the card in (and would
     // start reading it) before it acks the insert, so its log says so by now and nothing needs waiting for.

@@ -15,7 +15,6 @@ import type { ReaderTransport } from "@onshi-sim/reader-bindings";
 import { virtualCard } from "../../../../test/support/cards.js";
 import { allStrings } from "../support/session-harness.js";
 import { STAFF_PIN, startAgentHarness, type AgentHarness, type AgentHarnessOptions } from "../support/agent-harness.js";
-import { nextText } from "@onshi-sim/texts";
 
 /** How a suite reaches its reader: the transport the agent uses, and a hand that puts a card in and takes it out. */
 export interface AgentSessionBinding {
@@ -93,7 +92,6 @@ export function agentSessionSuite(binding: AgentSessionBinding): void {
     expect((await kiosk.pin("8076", reader)).session?.pin?.triesLeft).toBe(1);
     const locked = await kiosk.pin("6907", reader);
     expect(locked.session).toMatchObject({ phase: "choose-method", pin: { state: "locked" }, methods: ["face", "visual"], error: { code: "pin-locked" } });
-    expect(nextText(locked.session!.error!).ja).toContain("市区町村");
     expect(card.retries.userAuth).toBe(0);
     // The card face (照合番号B, photo) was read from the card in the background.
     await kiosk.waitFor((v) => v.face?.referenceReady === true, on());
@@ -148,8 +146,6 @@ export function agentSessionSuite(binding: AgentSessionBinding): void {
     await kiosk.pin("1234", reader);
     const v = await kiosk.waitFor("error", on());
     expect(v.error).toMatchObject({ code: "server-down", retryable: true });
-    expect(nextText(v.error!).ja).toContain("資格確認書");
-    expect(nextText(v.error!).ja).toContain("資格情報のお知らせ");
   });
 
   it("certificate expired beyond the 3-month grace: E114, not retryable, sent to the 市区町村", async () => {
@@ -160,7 +156,6 @@ export function agentSessionSuite(binding: AgentSessionBinding): void {
     await kiosk.pin("1234", reader);
     const v = await kiosk.waitFor("error", on());
     expect(v.error).toMatchObject({ code: "certificate-expired", serverCode: "E114", retryable: false });
-    expect(nextText(v.error!).ja).toContain("市区町村");
   });
 
   it("目視: the staff PIN lets staff confirm a locked card by sight; no counter changes", async () => {

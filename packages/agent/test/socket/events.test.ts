@@ -121,6 +121,7 @@ describe("event maps (type-level: both ends agree)", () => {
         "session:phone-retry",
         "session:phone-start",
         "session:pin",
+        "session:register",
         "session:retry",
         "staff:match-number-b",
         "staff:visual",

@@ -8,8 +8,9 @@ import { loadCardFixtures, loadTestCa, type LoadedCard } from "@onshi-sim/jpki-t
 import { FACILITY, startHarness, type Harness } from "../../../server/test/support/server-harness.js";
 import { AgentDriver } from "../../src/socket/agent-driver.js";
 import { createAgent, type ReaderAgent } from "../../src/socket/agent-server.js";
-import { fixtureCardFactory, knownFixtureCards, memoryDevCards } from "@onshi-sim/agent-assembly";
-import { loadReaderDevice } from "@onshi-sim/agent-assembly";
+import { fixtureCardFactory, knownFixtureCards } from "../../src/dev-cards/fixture-cards.js";
+import { memoryDevCards } from "../../src/dev-cards/memory-dev-cards.js";
+import { loadReaderDevice } from "../../src/dev-cards/reader-device.js";
 import type { FaceVerifier } from "../../src/face/face-verifier.js";
 import { QualificationClient, type QualificationClientOptions } from "../../src/qualification/qualification-client.js";
 import type { ReceptionSessionOptions, SessionLogEntry } from "../../src/session/reception-session.js";

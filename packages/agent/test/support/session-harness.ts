@@ -3,8 +3,8 @@
  * given one), real virtual cards, and a recorder of every view and log entry so tests can wait for phases and
  * scan everything that left the session.
  */
-import { loadReaderDevice } from "@onshi-sim/agent-assembly";
-import { knownFixtureCards } from "@onshi-sim/agent-assembly";
+import { loadReaderDevice } from "../../src/dev-cards/reader-device.js";
+import { knownFixtureCards } from "../../src/dev-cards/fixture-cards.js";
 import type { VirtualMyNumberCard } from "@onshi-sim/card-sim";
 import type { FaceVerifier } from "../../src/face/face-verifier.js";
 import type { QualificationClientOptions } from "../../src/qualification/qualification-client.js";

@@ -8,6 +8,7 @@ import { StepFailure, type Phase, type ScenarioPerformer, type ServerSidePerform
 
 export class DriverPerformer implements ScenarioPerformer {
   readonly admin: ServerSidePerformer["admin"];
+  readonly rececon: ServerSidePerformer["rececon"];
 
   constructor(
     readonly driver: AgentDriver,
@@ -19,6 +20,7 @@ export class DriverPerformer implements ScenarioPerformer {
     readonly phoneReader: string | null = null,
   ) {
     this.admin = server.admin;
+    this.rececon = server.rececon;
   }
 
   async reset(): Promise<void> {
@@ -60,6 +62,7 @@ export class DriverPerformer implements ScenarioPerformer {
   consent = (answer: ConsentAnswer, timeoutMs: number) => this.#command(this.driver.consent(answer), timeoutMs);
   retry = (timeoutMs: number) => this.#command(this.driver.retry(), timeoutMs);
   cancel = (timeoutMs: number) => this.#command(this.driver.cancel(), timeoutMs);
+  registerAnswer = (accept: boolean, timeoutMs: number) => this.#command(this.driver.register(accept), timeoutMs);
 
   async phone(os: "android" | "iphone", timeoutMs: number): Promise<SessionObservation> {
     const started = await this.#command(this.driver.phoneStart(), timeoutMs);

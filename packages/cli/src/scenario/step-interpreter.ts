@@ -42,7 +42,7 @@ export async function runSteps(scenario: Scenario, performer: ScenarioPerformer,
       failures = [(e as Error).message];
     }
     const stepMs = Math.round(performance.now() - t0);
-    const minElapsedMs = step.do !== "note" && step.do !== "admin" && step.do !== "lookup" && step.do !== "register" && step.do !== "owner-auth" ? step.expect?.minElapsedMs : undefined;
+    const minElapsedMs = step.do !== "note" && "expect" in step && step.expect && "minElapsedMs" in step.expect ? step.expect.minElapsedMs : undefined;
     if (minElapsedMs !== undefined && stepMs < minElapsedMs) failures.push(`took ${stepMs} ms, expected at least ${minElapsedMs} ms`);
     if (failures.length) failed = true;
     const result: StepResult = { index, do: step.do, status: failures.length ? "fail" : "pass", ms: stepMs, observed, failures };
@@ -74,6 +74,8 @@ export async function performStep(step: Step, p: ScenarioPerformer, context: Ste
       return checkSession(await p.retry(timeoutMs), step.expect);
     case "cancel":
       return checkSession(await p.cancel(timeoutMs), step.expect);
+    case "register-answer":
+      return checkSession(await p.registerAnswer(step.accept, timeoutMs), step.expect);
     case "wait":
       return checkSession({ view: await p.waitFor(typeof step.phase === "string" ? [step.phase] : step.phase, timeoutMs) }, step.expect);
     case "note":
@@ -118,6 +120,15 @@ export async function performStep(step: Step, p: ScenarioPerformer, context: Ste
     }
     case "register":
       return checkRegistration(await p.register(step.card, step.pin, context.simulationDate, timeoutMs), step.expect);
+    case "bulk-lookup":
+      return p.rececon.bulk(step, context.simulationDate, timeoutMs);
+    case "reference-number":
+      return p.rececon.reference(step, timeoutMs);
+    case "medical-info":
+      return p.rececon.medicalInfo(step, timeoutMs);
+    case "clock":
+      await p.admin.setClock(step.date.replaceAll("-", ""));
+      return { observed: `server clock ${step.date}`, failures: [] };
   }
 }
 

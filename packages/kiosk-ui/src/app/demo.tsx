@@ -4,7 +4,7 @@
  * the trainer drives the reader and the server with the rest of the console.
  */
 import { useEffect, useState } from "preact/hooks";
-import { GUIDED_DEMO as W } from "@onshi-sim/texts";
+import { GUIDED_DEMO as W, SOURCE_WORDS as S, sourceText, type DocumentSource } from "@onshi-sim/texts";
 
 interface Text {
   readonly ja: string;
@@ -15,7 +15,7 @@ interface DemoStep {
   readonly card?: string;
   readonly method?: string;
   readonly narration: Text;
-  readonly rule: (Text & { readonly source: { readonly document: string; readonly section?: string; readonly quote?: string } }) | null;
+  readonly rule: (Text & { readonly source: DocumentSource }) | null;
 }
 interface DemoScenario {
   readonly name: string;
@@ -23,7 +23,25 @@ interface DemoScenario {
   readonly summary: Text;
   readonly tags: readonly string[];
   readonly date: string | null;
+  readonly source: readonly DocumentSource[];
   readonly steps: readonly DemoStep[];
+}
+
+/** One source: issuer「title」(date) section, a link when it is online, the quote in its own words. */
+function Source({ source }: { source: DocumentSource }) {
+  const text = sourceText(source);
+  return (
+    <>
+      {source.url ? (
+        <a href={source.url} rel="noreferrer noopener" target="_blank">
+          {text.ja}
+        </a>
+      ) : (
+        text.ja
+      )}
+      {source.quote && ` 「${source.quote}」`}
+    </>
+  );
 }
 
 export function GuidedDemo() {
@@ -77,6 +95,16 @@ export function GuidedDemo() {
           <p class="note" lang="en">
             {scenario.summary.en}
           </p>
+          <div class="note" data-demo-sources>
+            {S.sources.ja}:
+            <ul>
+              {scenario.source.map((s, i) => (
+                <li key={i}>
+                  <Source source={s} />
+                </li>
+              ))}
+            </ul>
+          </div>
           <div class="row">
             <button type="button" data-action="demo-prev" disabled={index === 0} onClick={() => setIndex((i) => Math.max(0, i - 1))}>
               {W.prev.ja}
@@ -99,12 +127,10 @@ export function GuidedDemo() {
             {step.rule && (
               <div class="note" data-demo-rule>
                 <p>
-                  ルール: {step.rule.ja} <span lang="en">({step.rule.en})</span>
+                  {S.rule.ja}: {step.rule.ja} <span lang="en">({step.rule.en})</span>
                 </p>
-                <p>
-                  出典: {step.rule.source.document}
-                  {step.rule.source.section && ` ${step.rule.source.section}`}
-                  {step.rule.source.quote && ` 「${step.rule.source.quote}」`}
+                <p data-demo-rule-source>
+                  {S.source.ja}: <Source source={step.rule.source} />
                 </p>
               </div>
             )}

@@ -17,6 +17,7 @@ import { FaceCapture } from "./screens/face-capture.js";
 import { PinPad } from "./screens/pin-pad.js";
 import { Problem } from "./screens/problem.js";
 import { PhoneChoose, PhoneHold, PhoneOwnerAuth, PhonePin, PhoneReading, PhoneStartButton } from "./screens/phone.js";
+import { RegisterConsent, RegisterOffer } from "./screens/registration.js";
 
 export function Kiosk({ agent, config }: { agent: AgentConnection; config: UiConfig }) {
   const [state, setState] = useState<AgentState>(agent.state);
@@ -113,5 +114,12 @@ function Screen({ view, agent, tx }: { view: SessionView; agent: AgentConnection
     case "error":
     case "aborted":
       return <Problem view={view} agent={agent} tx={tx} />;
+    // 保険証利用登録 at the reader (after E131)
+    case "register-offer":
+      return <RegisterOffer view={view} agent={agent} tx={tx} />;
+    case "register-pin":
+      return <PinPad key={`${view.sessionId}-register`} view={view} agent={agent} tx={tx} />;
+    case "register-consent":
+      return <RegisterConsent view={view} agent={agent} tx={tx} />;
   }
 }

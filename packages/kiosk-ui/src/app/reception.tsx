@@ -2,11 +2,15 @@
  * /reception: the receptionist's screen. Sessions at each reader now, the results of finished ones (資格有効 /
  * 無効 / なし, 記号・番号・枝番, 保険者, 負担割合, 高齢受給者, 限度額, consents), the staff 目視 switch (staff PIN,
  * sent to the agent only), and manual lookups by insurance number through the server's HTTP API (資格確認書,
- * 資格情報のお知らせ, legacy card). Results live in this page's memory only.
+ * 資格情報のお知らせ, legacy card), and under a usable result what the doctor can see now (薬剤・特定健診情報 behind
+ * consent, doctor-view.tsx). Results live in this page's memory only.
  */
 import { useEffect, useState } from "preact/hooks";
 import type { QualificationSummary, SessionView } from "@onshi-sim/agent/protocol";
-import type { InsuranceQualificationRequest, QualificationResponse } from "@onshi-sim/server/protocol";
+import { createServerClient, ServerApiError, type InsuranceQualificationRequest, type QualificationResponse } from "@onshi-sim/server/protocol";
+
+/** The server's API through this page's own /api proxy (same origin). */
+const server = createServerClient({ baseUrl: location.origin });
 import {
   CARD_READ_FAILURE_NAMES,
   CONSENT_FLOW_NAMES,
@@ -26,6 +30,8 @@ import {
   validityLabel,
 } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
+import { DoctorView } from "./doctor-view.js";
+import { BenefitRows } from "./reception-benefits.js";
 
 /** 1 → 資格有効, 2/3 → 資格無効, 4 → 資格情報なし, 5 → 複数該当. */
 export function validityBadge(validity: string | null | undefined) {
@@ -87,6 +93,7 @@ function ResultDetails({ result }: { result: QualificationSummary }) {
                 <td>{i.specificDiseases.join(", ")}</td>
               </tr>
             )}
+            <BenefitRows insured={i} />
             {i.disqualificationDate && (
               <tr>
                 <th>{W.disqualificationDate.ja}</th>
@@ -179,6 +186,7 @@ export function Reception({ agent, config }: { agent: AgentConnection; config: U
             {new Date(v.updatedAt).toLocaleTimeString("ja-JP")} ・ {v.reader} ・ {v.phase === "done" ? W.finished.ja : W.failed(v.error ? errorWords(v.error).title.ja : "").ja}
           </div>
           {v.result ? <ResultDetails result={v.result} /> : v.error && <p>{joinTexts([errorWords(v.error).what, ...errorWords(v.error).next]).ja}</p>}
+          {v.result?.insured && v.result.validity === "1" && <DoctorView insured={v.result.insured} facility={config.facility} />}
         </div>
       ))}
 
@@ -257,10 +265,13 @@ function ManualLookup({ config }: { config: UiConfig }) {
       ...(form.cardReadFailure ? { cardReadFailure: form.cardReadFailure as NonNullable<InsuranceQualificationRequest["cardReadFailure"]> } : {}),
       ...(form.simulationDate ? { simulationDate: form.simulationDate.replaceAll("-", "") } : {}),
     };
-    const res = await fetch("/api/v1/qualifications/insurance", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const json = (await res.json()) as QualificationResponse & { error?: { code: string; message: string; issues?: { path: string; message: string }[] } };
-    if (!res.ok) setError(`${json.error?.code ?? res.status}: ${json.error?.message ?? ""} ${(json.error?.issues ?? []).map((i) => `${i.path} ${i.message}`).join("; ")}`);
-    else setAnswer(json);
+    try {
+      setAnswer(await server.lookupByInsurance({ body }));
+    } catch (e) {
+      if (!(e instanceof ServerApiError)) throw e;
+      const { code, status, serverMessage, issues } = e.details;
+      setError(`${code ?? status ?? e.kind}: ${serverMessage ?? (status === undefined ? e.message : "")} ${(issues ?? []).map((i) => `${i.path} ${i.message}`).join("; ")}`);
+    }
   };
   const body = answer?.XmlMsg.MessageBody;
   const row = body?.ResultList?.ResultOfQualificationConfirmation[0];

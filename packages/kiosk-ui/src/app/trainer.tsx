@@ -7,8 +7,9 @@
  * receives (the face folder).
  */
 import { useEffect, useState } from "preact/hooks";
+import { createServerClient } from "@onshi-sim/server/protocol";
 import type { CommandAck, SessionView, TransportNotice } from "@onshi-sim/agent/protocol";
-import { errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel } from "@onshi-sim/texts";
+import { errorText, noticeText, TRAINER as W, TRAINER_NOTES, validityLabel, BENEFITS_TRAINER } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { GuidedDemo } from "./demo.js";
 
@@ -21,6 +22,7 @@ interface CardEntry {
 interface Settings {
   readonly simulationDate: string | null;
   readonly consentFlow: string | null;
+  readonly publicExpenseScreen?: boolean | null;
 }
 interface TimelineEntry {
   readonly at: string;
@@ -41,7 +43,12 @@ const api = async (path: string, init?: RequestInit): Promise<{ ok: boolean; sta
 };
 // Every write is JSON: the UI server refuses other types, so no other site's form or text/plain request can write.
 const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const remove = (path: string) => api(path, { method: "DELETE", headers: { "content-type": "application/json" } });
+/** The server's API (admin included: the UI server adds the admin token) through this page's /api proxy. */
+const server = createServerClient({ baseUrl: location.origin });
+const succeeds = (call: Promise<unknown>): Promise<boolean> => call.then(
+  () => true,
+  () => false,
+);
 
 /** The browser tab's title. */
 export const pageTitle = `${W.pageTitle.ja} — onshi-sim`;
@@ -81,13 +88,12 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
   useEffect(() => {
     void api("/ui/cards").then((r) => r.ok && setCards((r.body as { cards: CardEntry[] }).cards));
     void api("/ui/settings").then((r) => r.ok && setSettings(r.body as Settings));
-    void api("/api/admin/scenarios").then((r) => r.ok && setScenarios(((r.body as { scenarios: { name: string }[] }).scenarios ?? []).map((s) => s.name)));
+    void server.serverScenarios().then((r) => setScenarios(r.scenarios.map((s) => s.name)), () => undefined);
     void refreshFaults();
   }, []);
 
   const refreshFaults = async () => {
-    const r = await api("/api/admin/faults");
-    if (r.ok) setFaults((r.body as { faults: unknown[] }).faults);
+    await server.faults().then((r) => setFaults(r.faults), () => undefined);
   };
   const loadXml = async () => {
     // The server writes the face file right after completion.
@@ -196,6 +202,21 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                 <option value="before-2024-10-07">{W.flowBefore.ja}</option>
               </select>
             </label>
+            <label>
+              {BENEFITS_TRAINER.pmh.ja}
+              <select
+                name="publicExpenseScreen"
+                value={settings.publicExpenseScreen === true ? "on" : settings.publicExpenseScreen === false ? "off" : ""}
+                onChange={async (e) => {
+                  const v = (e.target as HTMLSelectElement).value;
+                  setSettings((await post("/ui/settings", { publicExpenseScreen: v === "on" ? true : v === "off" ? false : null })).body as Settings);
+                }}
+              >
+                <option value="">{BENEFITS_TRAINER.pmhByDate.ja}</option>
+                <option value="on">{BENEFITS_TRAINER.pmhOn.ja}</option>
+                <option value="off">{BENEFITS_TRAINER.pmhOff.ja}</option>
+              </select>
+            </label>
           </div>
           <p data-current-date>
             {W.current.ja}
@@ -205,19 +226,19 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
         <div class="panel">
           <h2>{W.faultsAndScenarios.ja}</h2>
           <div class="row">
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "maintenance" }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "maintenance" } })), refreshFaults())}>
               {W.faultMaintenance.ja}
             </button>
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "segment9", errorCode: "S902", count: 1 }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "segment9", errorCode: "S902", count: 1 } })), refreshFaults())}>
               {W.faultSegment9.ja}
             </button>
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "latency", delayMs: 3000 }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "latency", delayMs: 3000 } })), refreshFaults())}>
               {W.faultLatency.ja}
             </button>
-            <button type="button" onClick={async () => (await post("/api/admin/faults", { kind: "timeout", delayMs: 30000 }), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.addFault({ body: { kind: "timeout", delayMs: 30000 } })), refreshFaults())}>
               {W.faultTimeout.ja}
             </button>
-            <button type="button" onClick={async () => (await remove("/api/admin/faults"), refreshFaults())}>
+            <button type="button" onClick={async () => (await succeeds(server.clearFaults()), refreshFaults())}>
               {W.faultsClear.ja}
             </button>
           </div>
@@ -227,11 +248,11 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
           </p>
           <div class="row">
             {scenarios.map((s) => (
-              <button type="button" key={s} onClick={async () => setMessage((await post(`/api/admin/scenarios/${s}`, {})).ok ? W.scenarioApplied(s).ja : W.scenarioNotApplied(s).ja)}>
+              <button type="button" key={s} onClick={async () => setMessage((await succeeds(server.applyServerScenario({ params: { name: s } }))) ? W.scenarioApplied(s).ja : W.scenarioNotApplied(s).ja)}>
                 {s}
               </button>
             ))}
-            <button type="button" onClick={async () => setMessage((await post("/api/admin/reseed", {})).ok ? W.reseeded.ja : W.failed.ja)}>
+            <button type="button" onClick={async () => setMessage((await succeeds(server.reseed())) ? W.reseeded.ja : W.failed.ja)}>
               {W.reseed.ja}
             </button>
           </div>

@@ -50,6 +50,9 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await contains(panel, "山田 太郎");
     await contains(panel.locator('[data-field="ratio"]'), "3割");
     await contains(panel.locator('[data-field="consents"]'), "診療: 同意");
+    // What the doctor can see now that the patient consented (包括同意): 薬剤情報 and 特定健診情報.
+    await contains(panel.locator('[data-field="drugs"]'), "アムロジピン錠5mg");
+    await contains(panel.locator('[data-field="checkups"]'), "HbA1c");
 
     await stack.remove();
     await screen(page, "place-card");
@@ -115,9 +118,10 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
 
   it.each([
     ["N101", "cert-expiring-soon", "電子証明書の有効期限が近づいています"], // its certificate ends 2027-01-31
-    ["N102", "cert-expired", "電子証明書の有効期限が切れています"], // ended 2026-09-30: inside the 3-month grace
+    // N102 (cert-expired inside the grace) has no consent screens: kiosk-benefits.test.ts.
   ])("%s: %s still confirms, and 受付完了 says to renew the certificate", async (_code, cardId, notice) => {
-    stack.settings.update({ simulationDate: "20261201" });
+    // cert-expiring-soon also holds a 難病 受給者証: the PMH screen is another test's (kiosk-benefits.test.ts).
+    stack.settings.update({ simulationDate: "20261201", publicExpenseScreen: false });
     try {
       await stack.insert(cardId);
       await confirmWithPin(page, "1234");
@@ -128,7 +132,7 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
       await stack.remove();
       await screen(page, "place-card");
     } finally {
-      stack.settings.update({ simulationDate: null });
+      stack.settings.update({ simulationDate: null, publicExpenseScreen: null });
     }
   });
 

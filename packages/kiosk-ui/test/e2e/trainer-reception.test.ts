@@ -81,7 +81,7 @@ describe.skipIf(!run)("trainer console and reception lookups", () => {
     await screen(kiosk, "place-card");
   });
 
-  it("guided demo: lists the scenarios and steps through one with its narration and rule", async () => {
+  it("guided demo: lists the scenarios and steps through one with its narration, rule and sources", async () => {
     const demo = trainer.locator('[data-panel="guided-demo"]');
     await demo.locator('select[name="demoScenario"] option[value="oshirase-with-card-reader-broken"]').waitFor({ state: "attached" });
     await demo.locator('select[name="demoScenario"]').selectOption("mynacard-pin");
@@ -92,6 +92,11 @@ describe.skipIf(!run)("trainer console and reception lookups", () => {
     await demo.locator('[data-action="demo-prev"]').click();
     await contains(demo.locator("[data-demo-position]"), "1 /");
     await demo.locator("[data-demo-rule]").waitFor();
+    // Sources are named documents (issuer「title」), never private ids.
+    await contains(demo.locator("[data-demo-sources]"), "このシナリオの出典");
+    await contains(demo.locator("[data-demo-sources]"), "onshi-sim の文書「docs/domain.md」");
+    await contains(demo.locator("[data-demo-rule-source]"), "大阪薬業健康保険組合「マイナ保険証 Q&A」（2024-11） Q7");
+    expect(await demo.innerText()).not.toMatch(/seed-\d{3}/);
   });
 
   it("reception: manual lookup by insurance number (資格確認書 never issued → E205; plain lookup → 資格有効)", async () => {

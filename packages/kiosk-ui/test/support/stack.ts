@@ -2,7 +2,7 @@
  * The whole thing in one process for browser tests, screenshots and the bench: the mock qualification server on
  * a temp dir, a reader agent (memory reader, dev card insertion, face verification optional) whose lookups follow
  * TrainerSettings, the kiosk UI handler (built page + /ui + /api proxy) on its own port, and Debian's Chromium
- * through playwright-core with a fake camera fed a fixture face (REFERENCE.md §5).
+ * through playwright-core with a fake camera fed a fixture face (docs/domain.md §5).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -130,6 +130,7 @@ function heldAt(gate: Gate, port: QualificationPort): QualificationPort {
     confirmWithDevice: held(port.confirmWithDevice.bind(port)),
     consent: held(port.consent.bind(port)),
     complete: held(port.complete.bind(port)),
+    ...(port.register ? { register: held(port.register.bind(port)) } : {}),
   };
 }
 

@@ -36,6 +36,12 @@ export const TOUR_SCREENS = [
   "aborted-card-removed",
   "reception",
   "trainer",
+  // 2025–2026 (issue 14), after the others so the earlier files keep their numbers
+  "register-offer",
+  "register-consent",
+  "done-registered",
+  "consent-pmh",
+  "done-qualification-only",
 ] as const;
 
 async function cleanUp(stack: Stack, page: Page): Promise<void> {
@@ -172,10 +178,12 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await stack.api.clearFaults();
   await cleanUp(stack, page);
 
-  // Not registered for insurance use (E131).
+  // Not registered for insurance use (E131): the reader offers to register now; 登録しない explains.
   await toChoose(stack, page, "not-registered");
   await page.locator('[data-method="pin"]').click();
   await enterPin(page, "1234");
+  await screen(page, "register-offer");
+  await page.locator('[data-register="no"]').click();
   await screen(page, "error");
   await visit("error-not-registered", page);
   await cleanUp(stack, page);
@@ -211,7 +219,49 @@ export async function tour(stack: Stack, visit: Visit, viewport = { width: 1280,
   await trainer.getByRole("button", { name: "最新を表示" }).click();
   await trainer.locator("[data-xml]").waitFor();
   await visit("trainer", trainer);
+  await benefitsTour(stack, page, visit);
   await page.context().close();
   await reception.context().close();
   await trainer.context().close();
+}
+
+/** The 2025–2026 screens (issue 14): 保険証利用登録 at the reader, the PMH screen, the grace period's notice. */
+async function benefitsTour(stack: Stack, page: Page, visit: Visit): Promise<void> {
+  stack.settings.update({ simulationDate: "20261201" });
+  try {
+    await toChoose(stack, page, "not-registered");
+    await page.locator('[data-method="pin"]').click();
+    await enterPin(page, "1234");
+    await screen(page, "register-offer");
+    await visit("register-offer", page);
+    await page.locator('[data-register="yes"]').click();
+    await screen(page, "register-consent");
+    await visit("register-consent", page);
+    await page.locator('[data-register="agree"]').click();
+    await screen(page, "consent");
+    await page.locator('[data-consent="all"]').click();
+    await screen(page, "done");
+    await visit("done-registered", page);
+    await cleanUp(stack, page);
+
+    await toChoose(stack, page, "family-child");
+    await page.locator('[data-method="pin"]').click();
+    await enterPin(page, "1234");
+    await screen(page, "consent");
+    await page.locator('[data-consent="all"]').click();
+    await screen(page, "consent-pmh");
+    await visit("consent-pmh", page);
+    await page.locator('[data-pmh="provide"]').click();
+    await screen(page, "done");
+    await cleanUp(stack, page);
+
+    await toChoose(stack, page, "cert-expired");
+    await page.locator('[data-method="pin"]').click();
+    await enterPin(page, "1234");
+    await screen(page, "done");
+    await visit("done-qualification-only", page);
+    await cleanUp(stack, page);
+  } finally {
+    stack.settings.update({ simulationDate: null });
+  }
 }

@@ -182,6 +182,45 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: "レセコン interfaces: 一括照会 receptions and 照会番号",
+    sql: `
+      CREATE TABLE bulk_receptions (
+        reception_number TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL,                        -- qualification (OQSmuquc) | reference (OQSmuimm)
+        medical_institution_code TEXT NOT NULL,
+        simulation_date TEXT NOT NULL,
+        arbitrary_file_identifier TEXT,
+        request_json TEXT NOT NULL,                -- the people asked for, in request order
+        received_at_ms INTEGER NOT NULL,
+        ready_at_ms INTEGER NOT NULL,              -- before this, a 02 request answers SegmentOfResult 2 (処理中)
+        result_json TEXT                           -- the units, once worked out
+      ) WITHOUT ROWID;
+      CREATE TABLE reference_numbers (
+        medical_institution_code TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        reference_number TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        PRIMARY KEY (medical_institution_code, person_id)
+      ) WITHOUT ROWID;
+      `,
+    },
+    {
+      version: 4,
+    name: "医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications",
+    // Read per person by store/benefit-store.ts; one JSON body per row (never searched by its fields).
+    sql: `
+      CREATE TABLE benefits (
+        benefit_id TEXT PRIMARY KEY NOT NULL,
+        person_id TEXT NOT NULL REFERENCES persons(person_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,                        -- pmh | ticket | kakuninsho-request
+        body TEXT NOT NULL,                        -- JSON (benefit-seed.ts)
+        origin TEXT NOT NULL                       -- seed | admin
+      );
+      CREATE INDEX benefits_by_person ON benefits(person_id, kind);
+    `,
+    },
+  {
+    version: 5,
     name: "smartphone certificates",
     // A phone's own user-auth certificate links to the person like a card's; token_kind says which it is
     // (card | android | iphone): a phone gets no grace after expiry, and results and the audit log say "phone".

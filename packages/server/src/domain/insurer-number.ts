@@ -1,5 +1,5 @@
 /**
- * 保険者番号 (REFERENCE §4): 8 digits (法別 2 + 都道府県 2 + 保険者別 3 + check 1), or 6 digits for 国保,
+ * 保険者番号 (docs/domain.md §4): 8 digits (法別 2 + 都道府県 2 + 保険者別 3 + check 1), or 6 digits for 国保,
  * which the interface left-pads with spaces to 8 characters.
  */
 export function insurerCheckDigit(body: string): number {

@@ -1,5 +1,5 @@
 /**
- * No endpoint accepts the 12-digit マイナンバー (REFERENCE §2), and nothing the server writes back carries one.
+ * No endpoint accepts the 12-digit マイナンバー (docs/domain.md §2), and nothing the server writes back carries one.
  *
  * The rule for a value (a string field, an object key, a number): after NFKC (full-width and other compatibility
  * digits become ASCII) and with invisible characters removed (zero-width spaces and joiners, BOM, soft hyphen,

@@ -1,10 +1,10 @@
 /**
- * The date rules of REFERENCE §2 and §4, as pure functions of a simulation date (YYYYMMDD). Dates marked [I]
+ * The date rules of docs/domain.md §2 and §4, as pure functions of a simulation date (YYYYMMDD). Dates marked [I]
  * are this simulator's reading where the public record is silent.
  */
 import { addDays, addMonths, endOfMonthAfter, type CompactDate } from "../time/jst.js";
 import type { NoticeCode, RefusalCode } from "./result-codes.js";
-import type { DocumentRecord, QualificationRecord } from "../store/qualification-store.js";
+import type { DocumentRecord, QualificationRecord } from "./records.js";
 
 export const RULE_DATES = {
   /** Since this day the kiosk offers 包括同意 and no 限度額 consent screen (provision by law). */
@@ -28,7 +28,8 @@ export function isActiveOn(q: QualificationRecord, d: CompactDate): boolean {
   return q.qualificationDate <= d && (q.disqualificationDate === null || d < q.disqualificationDate);
 }
 
-export type QualificationValidity = "1" | "2" | "3" | "4" | "5";
+/** 6 有効（未登録）: 医療扶助 before the month's 医療券 is registered (results/benefit-results.ts). */
+export type QualificationValidity = "1" | "2" | "3" | "4" | "5" | "6";
 
 export interface ValidityOutcome {
   readonly validity: QualificationValidity;
@@ -123,8 +124,13 @@ export function documentCheck(
 ): DocumentCheck {
   switch (presented) {
     case "oshirase-with-card":
-    case "mynaportal-with-card":
-      return cardReadFailure ? { ok: true, notice: "N203", document: null } : { ok: false, code: "E204", document: null };
+    case "mynaportal-with-card": {
+      if (!cardReadFailure) return { ok: false, code: "E204", document: null };
+      // A お知らせ with an expiry (70–74: the 負担割合 period it states) is refused after it; マイナポータル shows today's.
+      const doc = presented === "oshirase-with-card" ? latestIssued(documents.filter((x) => x.kind === "oshirase"), d) : null;
+      if (doc?.validUntil && d > doc.validUntil) return { ok: false, code: "E207", document: doc };
+      return { ok: true, notice: "N203", document: doc };
+    }
     case "oshirase-only":
       return inInterim(d) ? { ok: true, notice: "N202", document: null } : { ok: false, code: "E203", document: null };
     case "legacy-card": {
@@ -138,7 +144,7 @@ export function documentCheck(
       return { ok: false, code: d > RULE_DATES.legacyCardLastUse ? "E202" : "E201", document: doc };
     }
     case "shikaku-kakuninsho": {
-      const doc = latestIssued(documents.filter((x) => x.kind !== "legacy-card"), d);
+      const doc = latestIssued(documents.filter((x) => x.kind === "kakuninsho-paper" || x.kind === "kakuninsho-card"), d);
       if (!doc) return { ok: false, code: "E205", document: null };
       if (doc.status !== "active") return { ok: false, code: "E206", document: doc };
       if (doc.validUntil !== null && d > doc.validUntil) return { ok: false, code: "E201", document: doc };

@@ -1,6 +1,6 @@
 /**
- * The 連携アプリ stand-in: answers OQSsiquc01req_*.xml dropped into `req` with OQSsiquc01res_*.xml in `res`,
- * and writes OQSsiquc01res_face_*.xml into `face` after each completed kiosk session. fs.watch gives prompt
+ * The 連携アプリ stand-in: answers `<kind>req_*.xml` dropped into `req` (file-kinds.ts: the single lookup,
+ * 一括照会, 照会番号, 薬剤・特定健診情報) with `<kind>res_*.xml` (or .pdf) in `res`, and writes OQSsiquc01res_face_*.xml into `face` after each completed kiosk session. fs.watch gives prompt
  * pick-up; a periodic rescan catches whatever the watcher misses (it can drop events).
  *
  * Nothing a request file is or contains can stop the loop or be lost:
@@ -13,18 +13,18 @@
  * - a big batch is worked through a few files at a time, so the HTTP API keeps its turns of the event loop.
  */
 import { constants, watch, type FSWatcher, type Stats } from "node:fs";
-import { lstat, mkdir, open, readdir, rename, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { BODY_LIMIT_BYTES, type OqsFolders } from "../config.js";
 import type { XmlMsg } from "../results/result-schema.js";
 import { encodeXmlMsg, type CharacterCode } from "./xml-codec.js";
 import { LoopBudget, type LoopBudgetOptions } from "./loop-budget.js";
 import type { OqsOutcome, OqsProcessor } from "./oqs-processor.js";
+import { answerName, parseRequestName, REQUEST_FILE, type RequestKind } from "./file-kinds.js";
+import { errorCode, moveAside, notPlainFile, removeStaleTemps, statKey, writeAtomically } from "./request-files.js";
 
-export const REQUEST_FILE = /^OQSsiquc01req_(.+)\.xml$/i;
-/** Our temporary answer files: `.oqs-<pid>-<n>.tmp`, and `.<answer name>.<pid>.tmp` from earlier versions. */
-const TEMP_FILE = /^\.(?:oqs-(\d+)-\d+|OQSsiquc01res_.*\.(\d+))\.tmp$/;
-const NAME_MAX_BYTES = 255;
+export { REQUEST_FILE } from "./file-kinds.js";
+
 const DEFAULT_QUIET_MS = 2000;
 const DEFAULT_CONCURRENCY = 4;
 /** Files looked at (lstat) at once during a scan: a listing of thousands must not flood the thread pool. */
@@ -58,38 +58,6 @@ export interface FolderInterfaceOptions {
   readonly log?: (line: string) => void;
 }
 
-/** What a request file looked like: it is taken only while this stays the same. */
-const statKey = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}`;
-
-/** Why an entry in `req` is refused without reading it, or null for a plain file. */
-function notPlainFile(st: Stats): string | null {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  if (st.isSocket()) return "a socket";
-  if (st.isDirectory()) return "a directory";
-  if (!st.isFile()) return "not a regular file";
-  if (st.nlink > 1) return "a file with other hard links";
-  return null;
-}
-
-const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-
-/** `name` with `suffix` added, shortened (by characters, counted in bytes) to fit one path component. */
-function withSuffix(name: string, suffix: string): string {
-  let base = name;
-  while (Buffer.byteLength(base + suffix) > NAME_MAX_BYTES) base = base.slice(0, -1);
-  return base + suffix;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, not ours to signal
-  }
-}
 
 interface Seen {
   readonly key: string;
@@ -116,7 +84,6 @@ export class OqsFolderInterface {
   private readonly budget: LoopBudget;
   private stopped = true;
   private processedCount = 0;
-  private tempSeq = 0;
   /** Request files seen and waiting out their quiet period. */
   private readonly seen = new Map<string, Seen>();
   private readonly unwritten = new Map<string, Unwritten>();
@@ -159,7 +126,7 @@ export class OqsFolderInterface {
 
   async start(): Promise<void> {
     await this.ensureFolders();
-    await this.removeStaleTemps();
+    await removeStaleTemps([this.options.folders.res, this.options.folders.face], (l) => this.log(l));
     this.stopped = false;
     try {
       this.watcher = watch(this.options.folders.req, () => this.scanSoon());
@@ -302,7 +269,7 @@ export class OqsFolderInterface {
       if (unwritten?.key === key) return await this.answer(name, path, key, unwritten.outcome, unwritten.attempts);
       const refused = notPlainFile(st);
       if (refused) return await this.answer(name, path, key, this.options.processor.refuse(`the request is ${refused}: refused unread`, new Uint8Array(0), "xml-folder"), 0);
-      const read = await this.read(path, key);
+      const read = await this.read(path, key, parseRequestName(name)!.kind);
       if (read === "changed") return void this.seen.delete(name); // a writer is still at it: watch it again
       await this.answer(name, path, key, read, 0);
     } catch (e) {
@@ -313,7 +280,7 @@ export class OqsFolderInterface {
   }
 
   /** Reads a request through a descriptor that cannot be a symlink, a FIFO or a device; at most the size limit. */
-  private async read(path: string, key: string): Promise<OqsOutcome | "changed"> {
+  private async read(path: string, key: string, kind: RequestKind): Promise<OqsOutcome | "changed"> {
     const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((e: NodeJS.ErrnoException) => {
       if (e.code === "ELOOP") return "symlink" as const; // swapped for a symlink after the lstat
       throw e;
@@ -331,7 +298,7 @@ export class OqsFolderInterface {
       }
       const bytes = await this.readBytes(fh, st.size);
       if (statKey(await fh.stat()) !== key) return "changed";
-      return await this.options.processor.process(bytes, "xml-folder");
+      return await this.options.processor.process(bytes, "xml-folder", kind);
     } finally {
       await fh.close();
     }
@@ -350,9 +317,9 @@ export class OqsFolderInterface {
 
   /** Writes the answer, then deletes the request (or moves it to error); if the answer cannot be written, the request stays. */
   private async answer(name: string, path: string, key: string, outcome: OqsOutcome, attempts: number): Promise<void> {
-    const suffix = REQUEST_FILE.exec(name)![1];
+    const { kind, suffix } = parseRequestName(name)!;
     try {
-      await this.writeAtomically(this.options.folders.res, `OQSsiquc01res_${suffix}.xml`, outcome.bytes);
+      await writeAtomically(this.options.folders.res, answerName(kind, suffix, outcome.extension ?? "xml"), outcome.bytes, this.options.writeFile);
     } catch (e) {
       const waitMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempts);
       this.unwritten.set(name, { key, outcome, attempts: attempts + 1, retryAt: this.now() + waitMs });
@@ -363,7 +330,7 @@ export class OqsFolderInterface {
     this.seen.delete(name);
     this.processedCount++;
     try {
-      if (outcome.malformed) await this.moveAside(path, name);
+      if (outcome.malformed) await moveAside(path, this.options.folders.error, name);
       else await unlink(path);
     } catch (e) {
       if (errorCode(e) === "ENOENT") return;
@@ -372,47 +339,12 @@ export class OqsFolderInterface {
     }
   }
 
-  private async moveAside(path: string, name: string): Promise<void> {
-    const dir = this.options.folders.error;
-    const taken = await lstat(join(dir, name)).then(() => true, () => false);
-    await rename(path, join(dir, taken ? withSuffix(name, `.${Date.now()}`) : name));
-  }
-
-  /** Writes then renames, so a reader never sees half a file. The temporary name is short (any answer name fits) and matches no res pattern. */
-  private async writeAtomically(dir: string, name: string, bytes: Uint8Array): Promise<void> {
-    const tmp = join(dir, `.oqs-${process.pid}-${++this.tempSeq}.tmp`);
-    try {
-      await (this.options.writeFile ?? writeFile)(tmp, bytes);
-      await rename(tmp, join(dir, name));
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-  }
-
-  /** Temporary files whose writer is gone (killed mid-write) would stay forever: remove them. */
-  private async removeStaleTemps(): Promise<void> {
-    for (const dir of [this.options.folders.res, this.options.folders.face]) {
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names) {
-        const m = TEMP_FILE.exec(name);
-        if (!m) continue;
-        const pid = Number(m[1] ?? m[2]);
-        if (pid !== process.pid && isAlive(pid)) continue;
-        await unlink(join(dir, name)).then(
-          () => this.log(`removed ${join(dir, name)}, left by a process that ended mid-write`),
-          () => undefined,
-        );
-      }
-    }
-  }
-
   /** Writes the face-reader result of a completed kiosk session; returns the file name. */
   async writeFaceResult(msg: XmlMsg, confirmationId: string): Promise<string> {
     await mkdir(this.options.folders.face, { recursive: true });
     const name = `OQSsiquc01res_face_${msg.MessageHeader.ProcessExecutionTime}_${confirmationId}.xml`;
     const code = this.options.faceCharacterCode ?? "0";
-    await this.writeAtomically(this.options.folders.face, name, encodeXmlMsg({ ...msg, MessageHeader: { ...msg.MessageHeader, CharacterCodeIdentifier: code } }, code));
+    await writeAtomically(this.options.folders.face, name, encodeXmlMsg({ ...msg, MessageHeader: { ...msg.MessageHeader, CharacterCodeIdentifier: code } }, code), this.options.writeFile);
     return name;
   }
 

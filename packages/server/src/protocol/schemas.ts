@@ -66,6 +66,10 @@ export const CardQualificationRequest = named(
       deviceAttestation: DeviceAttestation.optional().describe("face/visual: the reader device's attestation"),
       simulationDate: SimulationDate.optional(),
       consentFlow: ConsentFlow.optional(),
+      publicExpenseScreen: z
+        .boolean()
+        .optional()
+        .describe("医療費助成 (PMH) screen: false = the municipality is not on PMH yet; default on from 2026-04-01 in the since-2024-10-07 flow"),
       arbitraryFileIdentifier: FreeText(64).optional(),
       referenceNumber: FreeText(40).optional(),
     })
@@ -133,6 +137,7 @@ const ConsentItems = z.strictObject({
   operation: z.boolean().optional().describe("手術情報"),
   limitApplication: z.boolean().optional().describe("限度額情報 (before-2024-10-07 flow only)"),
   specificDiseases: z.boolean().optional().describe("特定疾病療養受療証情報"),
+  publicExpense: z.boolean().optional().describe("医療費助成の各種受給者証 (PMH): 提供する / 提供しない (only when the confirmation offered it)"),
 });
 
 export const ConsentRequest = named(
@@ -144,7 +149,7 @@ export const ConsentRequest = named(
   "ConsentRequest",
 );
 export const ConsentRecord = z.strictObject({
-  item: z.enum(["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases"]),
+  item: z.enum(["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases", "publicExpense"]),
   ConsFlg: z.enum(["0", "1"]),
   ConsTime: z.string(),
   AvailableTime: z.string().optional(),
@@ -218,6 +223,14 @@ export const PersonAction = named(
     z.strictObject({ action: z.literal("unlink-my-number") }),
     z.strictObject({ action: z.literal("link-my-number") }),
     z.strictObject({ action: z.literal("restore") }),
+    z.strictObject({
+      action: z.literal("register-medical-ticket"),
+      medicalInstitutionCode: MedicalInstitutionCode.describe("指定医療機関: the ticket is for this facility (DesignatedMedicalInstitutionFlag 0 there)"),
+      month: z.string().regex(/^\d{4}(0[1-9]|1[0-2])$/, "yyyyMM").optional().describe("MedicalTreatmentMonth (default: the simulation month)"),
+      ticketType: z.enum(["01", "02"]).default("01").describe("01 医療券, 02 調剤券"),
+      selfPayAmount: z.number().int().min(0).max(1_000_000).default(0),
+    }).describe("医療扶助: the 福祉事務所 registers the month's ticket (validity 6 → 1)"),
+    z.strictObject({ action: z.literal("request-kakuninsho") }).describe("後期高齢者: applies for a 資格確認書 (issued from 2026-08-01 whatever the age)"),
   ]),
   "PersonAction",
 );

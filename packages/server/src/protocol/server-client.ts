@@ -4,7 +4,8 @@
  * validated with the routes' own response schemas; every failure is a ServerApiError carrying what went wrong
  * (unreachable, timeout, refused with the server's result code, an answer that is not the schema). Requests are
  * not validated here: the server does that, and its answer (400 with the issues) is the one to see.
- * Browser-safe: the global fetch (or one given), no node modules.
+ * Browser-safe: the global fetch (or one given), no node modules (the kiosk's /reception and /trainer use it
+ * through the UI's /api proxy, `baseUrl: location.origin`).
  *
  *   const server = createServerClient({ baseUrl: "http://127.0.0.1:8741", adminToken });
  *   const { nonce } = await server.nonce({ body: { medicalInstitutionCode: "1311234567" } });
@@ -90,7 +91,9 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const timeoutMs = input.timeoutMs ?? options.timeoutMs ?? 10_000;
     const headers: Record<string, string> = {};
-    if (input.body !== undefined) headers["content-type"] = "application/json";
+    // Every write says JSON, body or not: the kiosk UI's /api proxy (like the server's JSON routes) refuses
+    // writes of any other type, so no cross-site "simple" request gets through.
+    if (route.method !== "get") headers["content-type"] = "application/json";
     if ("admin" in route && options.adminToken) headers.authorization = `Bearer ${options.adminToken}`;
     const signal = input.signal ? AbortSignal.any([input.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     let res: Response;

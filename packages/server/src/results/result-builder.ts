@@ -1,12 +1,12 @@
-/** Builds XmlMsg results (REFERENCE §3 shape) from lookup outcomes. */
+/** Builds XmlMsg results (docs/domain.md §3 shape) from lookup outcomes. */
 import { interfaceInsurerNumber } from "../domain/insurer-number.js";
 import { RESULT_CODES, type FaultCode, type NoticeCode, type RefusalCode } from "../domain/result-codes.js";
 import { isPreschool, type QualificationValidity } from "../domain/rules.js";
-import type { PersonRecord, QualificationRecord } from "../store/qualification-store.js";
+import type { PersonRecord, QualificationRecord } from "../domain/records.js";
 import type { CompactDate, CompactTimestamp } from "../time/jst.js";
 import type { MessageBody, MessageHeader, ResultOfQualificationConfirmation, XmlMsg } from "./result-schema.js";
 
-export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases";
+export type ConsentItem = "diagnosis" | "pharmacists" | "specificHealthCheckups" | "operation" | "limitApplication" | "specificDiseases" | "publicExpense";
 export const INFO_CONSENT_ITEMS = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation"] as const;
 
 export interface ConsentEntry {

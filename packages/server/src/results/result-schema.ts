@@ -1,6 +1,6 @@
 /**
  * The qualification result as JSON mirroring the interface's XML: XmlMsg/MessageHeader/MessageBody with the
- * element names of REFERENCE §3. Every value is a string, as in the XML; absent elements are left out.
+ * element names of docs/domain.md §3. Every value is a string, as in the XML; absent elements are left out.
  * Repeated elements (ResultOfQualificationConfirmation, SpecificDiseasesCertificateInfo) are arrays.
  */
 import { z } from "zod";
@@ -35,8 +35,32 @@ export const SpecificDiseasesCertificateInfo = z.strictObject({
   SpecificDiseasesSelfPay: z.string().regex(/^\d+$/),
 });
 
+/** [I] A 医療費助成 受給者証 (PMH): element names are this simulator's (packages/server/README.md, 医療費助成). */
+export const PublicExpenseCertificateInfo = z.strictObject({
+  PublicExpenseNumber: z.string().regex(/^\d{8}$/).describe("公費負担者番号: 法別 2 + 都道府県 2 + 実施機関 3 + 検証番号 1"),
+  BeneficiaryNumber: z.string().regex(/^\d{7}$/).describe("受給者番号: 6 digits + 検証番号"),
+  PublicExpenseProgram: z.enum(["child-medical", "single-parent", "disability", "nanbyo", "shoman", "other"]),
+  PublicExpenseIssuer: z.string(),
+  PublicExpenseValidStartDate: d8,
+  PublicExpenseValidEndDate: d8.optional(),
+  PublicExpensePatientShare: z.enum(["000", "010", "020"]).describe("the patient's share after the 助成: 000 none, 010 1割, 020 2割"),
+  PublicExpenseMonthlyCap: z.string().regex(/^\d+$/).optional().describe("自己負担上限月額, yen"),
+});
+
+/** 医療扶助: one per 医療券 (01) / 調剤券 (02) the 福祉事務所 registered (REFERENCE §6). */
+export const MedicalTicketInfo = z.strictObject({
+  TicketType: z.enum(["01", "02"]).describe("01 医療券, 02 調剤券"),
+  IssueNumber: z.string(),
+  MedicalTreatmentMonth: z.string().regex(/^\d{6}$/).describe("yyyyMM"),
+  MedicalTicketValidDate: d8,
+  MedicalTicketExpirationDate: d8,
+  DesignatedMedicalInstitutionCode: z.string().regex(/^\d{10}$/),
+  DesignatedMedicalInstitutionFlag: z.enum(["0", "1"]).describe("0 一致 (this facility), 1 不一致"),
+  SelfPayAmount: z.string().regex(/^\d+$/),
+});
+
 export const ResultOfQualificationConfirmation = z.strictObject({
-  InsuredCardClassification: z.enum(["01", "02", "03", "04", "05", "06", "07"]),
+  InsuredCardClassification: z.enum(["01", "02", "03", "04", "05", "06", "07", "A1"]).describe("A1 医療扶助"),
   InsurerNumber: z.string().regex(/^( {2}\d{6}|\d{8})$/).describe("8 characters; a 6-digit 国保 number is left-padded with spaces"),
   InsurerName: z.string(),
   InsuredCardSymbol: z.string().optional(),
@@ -64,6 +88,13 @@ export const ResultOfQualificationConfirmation = z.strictObject({
   SpecificDiseasesCertificateRelatedConsFlg: consFlg.optional(),
   SpecificDiseasesCertificateRelatedConsTime: t14.optional(),
   SpecificDiseasesCertificateList: z.strictObject({ SpecificDiseasesCertificateInfo: z.array(SpecificDiseasesCertificateInfo) }).optional(),
+  PublicExpenseCertificateRelatedConsFlg: consFlg.optional().describe("医療費助成 (PMH) screen: 1 提供する, 0 提供しない"),
+  PublicExpenseCertificateRelatedConsTime: t14.optional(),
+  PublicExpenseCertificateList: z.strictObject({ PublicExpenseCertificateInfo: z.array(PublicExpenseCertificateInfo) }).optional(),
+  PublicExpenseNumber: z.string().regex(/^\d{8}$/).optional().describe("医療扶助 (A1): 公費負担者番号"),
+  BeneficiaryNumber: z.string().regex(/^\d{7}$/).optional().describe("医療扶助 (A1): 受給者番号"),
+  WelfareOfficeName: z.string().optional().describe("医療扶助 (A1): 福祉事務所"),
+  MedicalTicketInfo: z.array(MedicalTicketInfo).optional(),
   PharmacistsInfoConsFlg: consFlg.optional(),
   PharmacistsInfoConsTime: t14.optional(),
   PharmacistsInfoAvailableTime: t14.optional(),
@@ -94,7 +125,7 @@ export const MessageBody = z.strictObject({
   ProcessingResultStatus: z.enum(["1", "2"]).optional().describe("1 正常終了, 2 エラー (absent when SegmentOfResult is 9)"),
   ProcessingResultCode: z.string().optional(),
   ProcessingResultMessage: z.string().optional(),
-  QualificationValidity: z.enum(["1", "2", "3", "4", "5"]).optional().describe("1 有効, 2 無効, 3 無効（新しい資格あり）, 4 該当資格なし, 5 複数該当"),
+  QualificationValidity: z.enum(["1", "2", "3", "4", "5", "6"]).optional().describe("1 有効, 2 無効, 3 無効（新しい資格あり）, 4 該当資格なし, 5 複数該当, 6 有効（未登録: 医療扶助 before the month's 医療券）"),
   ResultList: z.strictObject({ ResultOfQualificationConfirmation: z.array(ResultOfQualificationConfirmation) }).optional(),
   ReferenceNumber: z.string().optional(),
   PrescriptionIssueSelect: z.string().optional(),
@@ -116,6 +147,8 @@ export const SimulatorInfo = z.strictObject({
     .enum(["card", "android", "iphone"])
     .optional()
     .describe("ours, not the interface's: which token was read — the card, or a phone's own certificate (スマホ用電子証明書)"),
+  publicExpenseOffered: z.boolean().optional().describe("card path: show the 医療費助成 (PMH) screen 「医療費助成の各種受給者証を利用しますか」"),
+  qualificationOnly: z.boolean().optional().describe("card path: grace period after an expiry — only the qualification, no consent screens"),
 });
 
 export const QualificationResponse = z.strictObject({ XmlMsg, simulator: SimulatorInfo });

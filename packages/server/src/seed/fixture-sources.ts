@@ -1,6 +1,6 @@
 /** The card fixtures and the test JPKI CA, from the fixtures package, adapted to what the server needs. */
 import type { LoadedCard, LoadedPhone } from "@onshi-sim/jpki-testkit";
-import { normalizeSerial } from "../services/certificate-verifier.js";
+import { normalizeSerial } from "../domain/certificate-serial.js";
 import { toCompactDate } from "../time/jst.js";
 import type { CardFixtureInfo } from "./seed-loader.js";
 

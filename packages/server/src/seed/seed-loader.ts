@@ -9,7 +9,9 @@ import { join, relative } from "node:path";
 import type { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { toHalfWidthKana } from "../domain/kana.js";
-import { normalizeSerial } from "../services/certificate-verifier.js";
+import { normalizeSerial } from "../domain/certificate-serial.js";
+import type { BenefitsFile } from "./benefit-seed.js";
+import { loadBenefits } from "./benefit-seeding.js";
 import type { CompactDate } from "../time/jst.js";
 import {
   CardLinksFile,
@@ -77,6 +79,8 @@ export interface SeedData {
   readonly cardLinks: readonly ResolvedCardLink[];
   readonly devices: readonly ResolvedDevice[];
   readonly scenarios: readonly ScenarioSeed[];
+  /** 医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications (benefits.json). */
+  readonly benefits: BenefitsFile;
   readonly warnings: readonly string[];
 }
 
@@ -260,6 +264,8 @@ export async function loadSeed(sources: SeedSources): Promise<SeedData> {
     });
   });
 
+  const benefits = await loadBenefits(sources.insuranceDir, personIds, problems, display);
+
   if (problems.length) throw new SeedError(problems);
-  return { insurers: insurers.insurers, persons: resolved, cardLinks, devices: resolvedDevices, scenarios: scenarios.scenarios, warnings };
+  return { insurers: insurers.insurers, persons: resolved, cardLinks, devices: resolvedDevices, scenarios: scenarios.scenarios, benefits, warnings };
 }

@@ -7,6 +7,7 @@ import { addMonths, isCompactDate, toCompactDate, toIsoDate } from "../time/jst.
 import { hasValidInsurerCheckDigit } from "../domain/insurer-number.js";
 import { toHalfWidthKana } from "../domain/kana.js";
 import { PersonAction } from "../protocol/schemas.js";
+import type { ElderlyRecipientRecord, LimitApplicationRecord, SpecificDiseaseRecord } from "../domain/records.js";
 
 export const SeedDate = z
   .string()
@@ -14,7 +15,7 @@ export const SeedDate = z
   .refine((s) => isCompactDate(toCompactDate(s)), "not a calendar date")
   .transform(toCompactDate);
 
-export const InsurerKind = z.enum(["kyokai", "kumiai", "kyosai", "kokuho", "kokuho-kumiai", "kouki", "other"]);
+export const InsurerKind = z.enum(["kyokai", "kumiai", "kyosai", "kokuho", "kokuho-kumiai", "kouki", "welfare", "other"]);
 
 export const InsurerSeed = z.strictObject({
   insurerNumber: z.string().refine(hasValidInsurerCheckDigit, "not a 6- or 8-digit 保険者番号 with a valid check digit"),
@@ -49,7 +50,16 @@ export const SpecificDiseaseSeed = z.strictObject({
   selfPay: z.enum(["10000", "20000"]),
 });
 
-export const DocumentKind = z.enum(["legacy-card", "kakuninsho-paper", "kakuninsho-card"]);
+// A seed's certificates are stored as they are: their parsed shapes must be the domain's records.
+type Fits<T, _U extends T> = true;
+export type SeedsFitRecords = [
+  Fits<ElderlyRecipientRecord, z.output<typeof ElderlyRecipientSeed>>,
+  Fits<LimitApplicationRecord, z.output<typeof LimitApplicationSeed>>,
+  Fits<SpecificDiseaseRecord, z.output<typeof SpecificDiseaseSeed>>,
+];
+
+/** oshirase: a 資格情報のお知らせ with an expiry (70–74: the 負担割合 period it states). */
+export const DocumentKind = z.enum(["legacy-card", "kakuninsho-paper", "kakuninsho-card", "oshirase"]);
 export const DocumentStatus = z.enum(["active", "lost", "returned"]);
 
 const LEGACY_LAST_ISSUE = "20241201"; // no new 健康保険証 from 2024-12-02
@@ -67,7 +77,7 @@ export const DocumentSeed = z
   .superRefine((d, ctx) => {
     if (d.kind === "legacy-card" && d.issuedOn > LEGACY_LAST_ISSUE)
       ctx.addIssue({ code: "custom", path: ["issuedOn"], message: "no 健康保険証 is issued from 2024-12-02" });
-    if (d.kind !== "legacy-card") {
+    if (d.kind === "kakuninsho-paper" || d.kind === "kakuninsho-card") {
       if (d.issuedOn < KAKUNINSHO_FIRST_ISSUE) ctx.addIssue({ code: "custom", path: ["issuedOn"], message: "資格確認書 exist from 2024-12-02" });
       if (!d.validUntil) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "a 資格確認書 always has a valid-until date" });
       const limit = addMonths(d.issuedOn, d.kind === "kakuninsho-paper" ? 3 : 60);
@@ -81,7 +91,8 @@ export const QualificationSeed = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9_-]+$/),
     insurerNumber: z.string().regex(/^(\d{6}|\d{8})$/, "6 or 8 digits (no padding in seeds)"),
-    insuredCardClassification: z.enum(["01", "02", "03", "04", "05", "06", "07"]).default("01"),
+    /** "A1": 医療扶助 (生活保護): insurerNumber is then the 公費負担者番号 (法別 12), the id the 受給者番号. */
+    insuredCardClassification: z.enum(["01", "02", "03", "04", "05", "06", "07", "A1"]).default("01"),
     insuredCardSymbol: z.string().max(38).optional(),
     insuredIdentificationNumber: z.string().min(1).max(38),
     insuredBranchNumber: z.string().regex(/^\d{2}$/, "2 digits").optional(),

@@ -1,6 +1,7 @@
 /** Writes the seed into the database: all of it (reseed) or one person (admin "restore"). */
 import type { SqliteDatabase } from "../db/database.js";
 import type { ResolvedPerson, SeedData } from "./seed-loader.js";
+import { insertBenefits } from "./benefit-seeding.js";
 
 export interface SeedSummary {
   readonly insurers: number;
@@ -55,7 +56,7 @@ function insertCardLinks(db: SqliteDatabase, seed: SeedData, personId?: string):
 /** Replaces every domain table with the seed. The audit log is kept (it records the reseed). */
 export function reseed(db: SqliteDatabase, seed: SeedData): SeedSummary {
   return db.transaction(() => {
-    for (const table of ["consents", "confirmations", "faults", "card_links", "documents", "qualifications", "persons", "insurers", "devices"])
+    for (const table of ["consents", "confirmations", "bulk_receptions", "reference_numbers", "faults", "benefits", "card_links", "documents", "qualifications", "persons", "insurers", "devices"])
       db.exec(`DELETE FROM ${table}`);
     const insIns = db.prepare("INSERT INTO insurers (insurer_number, name, kind) VALUES (?, ?, ?)");
     for (const i of seed.insurers) insIns.run(i.insurerNumber, i.name, i.kind);
@@ -67,6 +68,7 @@ export function reseed(db: SqliteDatabase, seed: SeedData): SeedSummary {
       documents += r.documents;
     }
     const cardLinks = insertCardLinks(db, seed);
+    insertBenefits(db, seed.benefits);
     const insDev = db.prepare("INSERT INTO devices (device_id, public_key_pem, medical_institution_code, status, description) VALUES (?, ?, ?, ?, ?)");
     for (const d of seed.devices) insDev.run(d.deviceId, d.publicKeyPem, d.medicalInstitutionCode, d.status, d.description);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded_at', ?)").run(new Date().toISOString());
@@ -82,6 +84,7 @@ export function restorePerson(db: SqliteDatabase, seed: SeedData, personId: stri
     db.prepare("DELETE FROM persons WHERE person_id = ?").run(personId); // cascades to qualifications, documents, card links
     insertPerson(db, person);
     insertCardLinks(db, seed, personId);
+    insertBenefits(db, seed.benefits, personId);
   })();
   return true;
 }

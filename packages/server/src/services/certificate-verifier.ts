@@ -25,9 +25,9 @@ export function lastValidDay(notAfter: Date): CompactDate {
   return notAfter.toISOString().slice(0, 10).replaceAll("-", "");
 }
 
-export function normalizeSerial(serial: string): string {
-  return serial.toUpperCase().replace(/^0+(?=.)/, "");
-}
+import { normalizeSerial } from "../domain/certificate-serial.js";
+
+export { normalizeSerial };
 
 const MAX_CACHE = 10_000;
 

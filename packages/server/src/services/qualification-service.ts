@@ -32,12 +32,15 @@ import type { CardLink, CardLinkStore, TokenKind } from "../store/card-link-stor
 import type { ConfirmationStore } from "../store/confirmation-store.js";
 import { VersionedCache, type DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
-import { jstDate, simulationTimestamp, type CompactDate } from "../time/jst.js";
+import type { ReferenceNumberStore } from "../store/reference-number-store.js";
+import { simulationTimestamp, type CompactDate } from "../time/jst.js";
 import type { AuditChannel, AuditLog } from "./audit-log.js";
 import type { CertificateVerifier, InspectedCertificate } from "./certificate-verifier.js";
 import { ConsentService } from "./consent-service.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import type { NonceStore } from "./nonce-store.js";
+import type { SimulationClock } from "./simulation-clock.js";
+import type { BenefitLookups } from "./benefit-lookups.js";
 
 export interface LookupAnswer {
   readonly msg: XmlMsg;
@@ -60,6 +63,12 @@ export interface QualificationServiceDeps {
   readonly commits: GroupCommit;
   readonly dataVersion: DataVersion;
   readonly now: () => Date;
+  /** The server's simulation date, for requests without one. */
+  readonly clock: SimulationClock;
+  /** 照会番号 registered per facility and person: results carry it unless the request brings its own. */
+  readonly references: ReferenceNumberStore;
+  /** 医療費助成 (PMH), 医療扶助 and the 2026 後期高齢者 documents (services/benefit-lookups.ts). */
+  readonly benefits: BenefitLookups;
 }
 
 type AuthOutcome =
@@ -102,7 +111,7 @@ export class QualificationService {
   }
 
   private today(now: Date): CompactDate {
-    return jstDate(now);
+    return this.deps.clock.today(now);
   }
 
   /** Nonce, certificate chain and dates, proof of presence (PIN signature or device), then the serial's link. */
@@ -188,6 +197,9 @@ export class QualificationService {
       return { msg, simulator: { simulationDate: d, consentFlow: flow, usable: false, notices: [], method: req.method, ...tokenMark } };
     }
     const { msg, usable } = this.cardResult(auth.link.personId, req.medicalInstitutionCode, d, flow, h, auth.notices, req.referenceNumber);
+    // Grace after an expiry (N102 certificate, N104 card): only the qualification — no consent screens (REFERENCE §6).
+    const qualificationOnly = auth.notices.includes("N102") || auth.notices.includes("N104");
+    const publicExpenseOffered = usable && !qualificationOnly && this.deps.benefits.publicExpenseOffered(auth.link.personId, d, flow, req.publicExpenseScreen);
     const confirmationId = timeOrderedId(Date.now());
     await commits.run(() => {
       confirmations.insert({
@@ -210,7 +222,7 @@ export class QualificationService {
     });
     return {
       msg,
-      simulator: { confirmationId, simulationDate: d, consentFlow: flow, usable, notices: this.noticeList(auth.notices), method: req.method, ...tokenMark },
+      simulator: { confirmationId, simulationDate: d, consentFlow: flow, usable, notices: this.noticeList(auth.notices), method: req.method, publicExpenseOffered, qualificationOnly, ...tokenMark },
     };
   }
 
@@ -229,10 +241,12 @@ export class QualificationService {
       const person = store.person(personId);
       if (!person) return { validity: "4" as const, results: [] };
       const outcome = cardPathValidity(store.qualificationsOf(personId), d);
-      const provision = ConsentService.cardProvision(flow, consents.snapshot(personId, facility));
-      return { validity: outcome.validity, results: outcome.qualifications.map((q) => resultOfQualification(person, q, d, provision)) };
+      const snapshot = consents.snapshot(personId, facility);
+      const provision = ConsentService.cardProvision(flow, snapshot);
+      const results = outcome.qualifications.map((q) => resultOfQualification(person, q, d, provision));
+      return this.deps.benefits.apply(person, outcome, results, d, facility, snapshot);
     });
-    const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber);
+    const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber ?? this.deps.references.get(facility, personId) ?? undefined);
     return { msg, usable: isUsable(msg) };
   }
 
@@ -274,7 +288,7 @@ export class QualificationService {
     const matches = candidates
       .filter((q) => people.get(q.personId)?.birthdate === req.birthdate)
       .map((q) => ({ qualification: q, personQualifications: store.qualificationsOf(q.personId) }));
-    const outcome = numberPathValidity(matches, d);
+    let outcome = numberPathValidity(matches, d);
     const limitFlag = options.limitConsFlg ?? (req.limitApplicationConsent === undefined ? undefined : req.limitApplicationConsent ? "1" : "0");
     const sdFlag = req.specificDiseasesConsent === undefined ? undefined : req.specificDiseasesConsent ? "1" : "0";
     const provision: ProvisionOptions = {
@@ -282,21 +296,30 @@ export class QualificationService {
       specificDiseases: { include: sdFlag === "1", consFlg: sdFlag, consTime: sdFlag ? processTime : undefined },
       consents: {},
     };
-    const results = outcome.qualifications.map((q) => resultOfQualification(people.get(q.personId)!, q, d, provision));
+    const plain = outcome.qualifications.map((q) => resultOfQualification(people.get(q.personId)!, q, d, provision));
+    const persons = new Set(outcome.qualifications.map((q) => q.personId));
+    const onlyPerson = persons.size === 1 ? [...persons][0]! : null;
+    const referenceNumber = req.referenceNumber ?? (onlyPerson ? (this.deps.references.get(req.medicalInstitutionCode, onlyPerson) ?? undefined) : undefined);
+    // The number path has no PMH screen: 受給者証 are not carried; 医療扶助 answers as on the card path.
+    const only = outcome.qualifications.length === 1 ? people.get(outcome.qualifications[0]!.personId) : undefined;
+    const withBenefits = only ? this.deps.benefits.apply(only, outcome, plain, d, req.medicalInstitutionCode, {}) : { validity: outcome.validity, results: plain };
+    const results = withBenefits.results;
+    outcome = { ...outcome, validity: withBenefits.validity };
     const notices: NoticeCode[] = [];
     let msg: XmlMsg | null = null;
     let documentId: string | null = null;
     if (req.presentedDocument && outcome.validity === "1") {
       const q = outcome.qualifications[0]!;
-      const check = documentCheck(req.presentedDocument, store.documentsOf(q.qualificationId), d, req.cardReadFailure);
+      const documents = this.deps.benefits.documentsFor(people.get(q.personId)!, q, store.documentsOf(q.qualificationId), d);
+      const check = documentCheck(req.presentedDocument, documents, d, req.cardReadFailure);
       documentId = check.document?.documentId ?? null;
-      if (!check.ok) msg = refusalMessage(h, check.code, { validity: outcome.validity, results }, req.referenceNumber);
+      if (!check.ok) msg = refusalMessage(h, check.code, { validity: outcome.validity, results }, referenceNumber);
       else if (check.notice) notices.push(check.notice);
     }
-    msg ??= successMessage(h, outcome.validity, results, notices, req.referenceNumber);
+    msg ??= successMessage(h, outcome.validity, results, notices, referenceNumber);
     const done = msg;
     await commits.run(() => audit.recordResult(channel, done, {
-      personId: outcome.qualifications.length === 1 ? outcome.qualifications[0]!.personId : null,
+      personId: onlyPerson,
       detail: {
         ...(req.presentedDocument && { presentedDocument: req.presentedDocument }),
         ...(documentId && { documentId }),

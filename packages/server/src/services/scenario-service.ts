@@ -1,6 +1,7 @@
 /**
  * Trainer and test control of a person's state: lose or gain a qualification, suspend/revoke/reactivate a card,
- * remove the registration or the insurer's マイナンバー link, or put the person back to the seed.
+ * remove the registration or the insurer's マイナンバー link, register a 医療扶助 ticket, apply for a 資格確認書, or put
+ * the person back to the seed.
  */
 import type { SqliteDatabase } from "../db/database.js";
 import { cardPathValidity, isActiveOn } from "../domain/rules.js";
@@ -10,8 +11,9 @@ import type { SeedData } from "../seed/seed-loader.js";
 import type { CardLinkStore } from "../store/card-link-store.js";
 import type { DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
-import { jstDate } from "../time/jst.js";
 import type { AuditLog } from "./audit-log.js";
+import { applyBenefitAction } from "./benefit-actions.js";
+import { BenefitStore } from "../store/benefit-store.js";
 
 export type ActionOutcome = { readonly ok: true; readonly state: PersonState } | { readonly ok: false; readonly code: "R008" | "R010"; readonly message: string };
 
@@ -22,7 +24,8 @@ export class ScenarioService {
     private readonly links: CardLinkStore,
     private readonly audit: AuditLog,
     private readonly seed: () => SeedData,
-    private readonly now: () => Date,
+    /** The simulation date (the server's clock). */
+    private readonly today: () => string,
     private readonly dataVersion: DataVersion,
   ) {}
 
@@ -60,7 +63,7 @@ export class ScenarioService {
         status: l.status,
         tokenKind: l.tokenKind,
       })),
-      cardPathValidityToday: cardPathValidity(quals, jstDate(this.now())).validity,
+      cardPathValidityToday: cardPathValidity(quals, this.today()).validity,
     };
   }
 
@@ -87,7 +90,7 @@ export class ScenarioService {
 
   apply(personId: string, action: PersonAction): ActionOutcome {
     if (!this.store.person(personId)) return { ok: false, code: "R008", message: `no person ${personId}` };
-    const today = jstDate(this.now());
+    const today = this.today();
     const conflict = (message: string): ActionOutcome => ({ ok: false, code: "R010", message });
     switch (action.action) {
       case "lose-qualification": {
@@ -137,6 +140,12 @@ export class ScenarioService {
       case "link-my-number":
         this.db.prepare("UPDATE qualifications SET my_number_linked = ? WHERE person_id = ?").run(action.action === "link-my-number" ? 1 : 0, personId);
         break;
+      case "register-medical-ticket":
+      case "request-kakuninsho": {
+        const out = applyBenefitAction(new BenefitStore(this.db), this.store, personId, action, today);
+        if (!out.ok) return conflict(out.message);
+        break;
+      }
       case "restore":
         if (!restorePerson(this.db, this.seed(), personId)) return conflict(`${personId} is not in the seed (created by registration only?)`);
         break;

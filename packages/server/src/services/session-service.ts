@@ -3,7 +3,6 @@
  * the result is looked up again (now with the consents just given) and written into the face folder as
  * OQSsiquc01res_face_*.xml, the way the real reader's results reach the レセコン unprompted.
  */
-import type { OqsFolderInterface } from "../oqs/folder-interface.js";
 import type { HeaderInput } from "../results/result-builder.js";
 import type { SimulatorInfo, XmlMsg } from "../results/result-schema.js";
 import type { ConfirmationStore } from "../store/confirmation-store.js";
@@ -15,13 +14,19 @@ export type CompletionOutcome =
   | { readonly ok: true; readonly faceFile: string; readonly msg: XmlMsg; readonly simulator: SimulatorInfo }
   | { readonly ok: false; readonly code: "E301" | "E302" };
 
+/** Where a completed session's result goes: the OQS face folder (oqs/folder-interface.ts implements it). */
+export interface FaceResultSink {
+  /** Writes the result file and answers its name. */
+  writeFaceResult(msg: XmlMsg, confirmationId: string): Promise<string>;
+}
+
 export class SessionService {
   private readonly completing = new Set<string>();
 
   constructor(
     private readonly confirmations: ConfirmationStore,
     private readonly qualifications: QualificationService,
-    private readonly folders: OqsFolderInterface,
+    private readonly folders: FaceResultSink,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
     private readonly sessionTtlMs: number,

@@ -1,52 +1,10 @@
 /** Read access to people, qualifications and documents through prepared statements (the lookup hot path). */
 import type { SqliteDatabase } from "../db/database.js";
-import type { ElderlyRecipientSeed, LimitApplicationSeed, SpecificDiseaseSeed } from "../seed/seed-schema.js";
+import type { DocumentRecord, PersonRecord, QualificationRecord } from "../domain/records.js";
 import type { CompactDate } from "../time/jst.js";
 
-export interface PersonRecord {
-  readonly personId: string;
-  readonly name: string;
-  readonly nameKana: string;
-  readonly birthdate: CompactDate;
-  readonly sex: "1" | "2" | "3";
-  readonly address: string;
-  readonly postNumber: string;
-  readonly note: string | null;
-}
-
-export interface QualificationRecord {
-  readonly qualificationId: string;
-  readonly personId: string;
-  readonly insurerNumber: string; // digits
-  readonly insurerName: string;
-  readonly insurerKind: string;
-  readonly insuredCardClassification: "01" | "02" | "03" | "04" | "05" | "06" | "07";
-  readonly insuredCardSymbol: string | null;
-  readonly insuredIdentificationNumber: string;
-  readonly insuredBranchNumber: string | null;
-  readonly personalFamilyClassification: "1" | "2";
-  readonly insuredName: string | null;
-  readonly qualificationDate: CompactDate;
-  readonly disqualificationDate: CompactDate | null;
-  readonly reasonOfLoss: "01" | "02" | "03" | "99" | null;
-  readonly insuredCardValidDate: CompactDate | null;
-  readonly insuredCardExpirationDate: CompactDate | null;
-  readonly partialContributionRatio: "010" | "020" | "030" | null;
-  readonly myNumberLinked: boolean;
-  readonly elderly: ElderlyRecipientSeed | null;
-  readonly limit: LimitApplicationSeed | null;
-  readonly specificDiseases: readonly SpecificDiseaseSeed[] | null;
-  readonly origin: "seed" | "admin";
-}
-
-export interface DocumentRecord {
-  readonly documentId: string;
-  readonly qualificationId: string;
-  readonly kind: "legacy-card" | "kakuninsho-paper" | "kakuninsho-card";
-  readonly issuedOn: CompactDate;
-  readonly validUntil: CompactDate | null;
-  readonly status: "active" | "lost" | "returned";
-}
+// The records are the domain's shapes; re-exported for the store's users.
+export type { DocumentRecord, PersonRecord, QualificationRecord } from "../domain/records.js";
 
 interface QualificationRow {
   qualification_id: string;

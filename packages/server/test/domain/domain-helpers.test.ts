@@ -5,7 +5,7 @@ import { findMyNumberLikeField, looksLikeMyNumber } from "../../src/domain/my-nu
 import { lastValidDay } from "../../src/services/certificate-verifier.js";
 
 describe("保険者番号", () => {
-  it("accepts the REFERENCE test vectors and pads 国保 numbers", () => {
+  it("accepts the test vectors of docs/domain.md §4 and pads 国保 numbers", () => {
     for (const v of ["01130012", "06139992", "31130016", "39130018", "138057"]) expect(hasValidInsurerCheckDigit(v)).toBe(true);
     expect(hasValidInsurerCheckDigit("01130013")).toBe(false);
     expect(interfaceInsurerNumber("138057")).toBe("  138057");

@@ -66,6 +66,25 @@ export class ServerAdapter {
     }
   }
 
+  /** 保険証利用登録: nonce, the card signs it (PIN verified), the server registers the certificate. E132 counts as done. */
+  async register(generation: number, certificateDer: Uint8Array): Promise<OutcomeInput | undefined> {
+    const register = this.#port.register;
+    if (!register) return { type: "registration", generation, registered: false, fault: { kind: "internal", message: "this server port cannot register cards" } };
+    try {
+      const { nonce } = await this.#port.nonce();
+      if (!this.#isCurrent(generation)) return undefined;
+      const signature = await this.#card.sign(generation, Buffer.from(nonce, "base64url"));
+      if (!this.#isCurrent(generation)) return undefined;
+      await register.call(this.#port, nonce, certificateDer, signature);
+      return { type: "registration", generation, registered: true };
+    } catch (e) {
+      if (e instanceof SessionEnded) return undefined;
+      if (isCardGone(e)) return { type: "card-gone", generation };
+      if (e instanceof QualificationServerError && e.serverCode === "E132") return { type: "registration", generation, registered: true };
+      return { type: "registration", generation, registered: false, fault: faultOf(e) };
+    }
+  }
+
   async complete(generation: number, confirmationId: string): Promise<OutcomeInput> {
     try {
       return { type: "completed", generation, result: await this.#port.complete(confirmationId) };

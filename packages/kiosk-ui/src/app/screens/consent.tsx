@@ -7,14 +7,26 @@ import type { ConsentItem, ConsentRequestView, SessionView } from "@onshi-sim/ag
 import { KIOSK } from "@onshi-sim/texts";
 import type { AgentConnection } from "../agent-client.js";
 import { Wait, type Tx } from "./common.js";
+import { PmhConsent } from "./pmh-consent.js";
 
 const INFO_ITEMS: readonly ConsentItem[] = ["diagnosis", "pharmacists", "specificHealthCheckups", "operation"];
 
-export function Consent({ view, request, agent, tx }: { view: SessionView; request: ConsentRequestView; agent: AgentConnection; tx: Tx }) {
+type ConsentPayload = { comprehensive?: boolean; items?: Partial<Record<ConsentItem, boolean>> };
+
+export function Consent({ view, request: offered, agent, tx }: { view: SessionView; request: ConsentRequestView; agent: AgentConnection; tx: Tx }) {
+  // 医療費助成 (PMH) has its own screen after the others: the answers wait for it, then go together.
+  const pmh = offered.items.some((i) => i.item === "publicExpense");
+  const request: ConsentRequestView = { ...offered, items: offered.items.filter((i) => i.item !== "publicExpense") };
   const [step, setStep] = useState<"overview" | "items">(request.comprehensiveOffered ? "overview" : "items");
   const [answers, setAnswers] = useState<Partial<Record<ConsentItem, boolean>>>({});
   const [index, setIndex] = useState(0);
-  const send = (payload: { comprehensive?: boolean; items?: Partial<Record<ConsentItem, boolean>> }) => void agent.send("session:consent", { sessionId: view.sessionId, ...payload });
+  const [pending, setPending] = useState<ConsentPayload | null>(null);
+  const post = (payload: ConsentPayload) => void agent.send("session:consent", { sessionId: view.sessionId, ...payload });
+  const send = (payload: ConsentPayload) => (pmh ? setPending(payload) : post(payload));
+
+  if (pending) {
+    return <PmhConsent busy={view.busy} tx={tx} onAnswer={(provide) => post({ ...pending, items: { ...pending.items, publicExpense: provide } })} />;
+  }
 
   if (step === "overview") {
     return (
