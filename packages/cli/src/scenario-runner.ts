@@ -114,7 +114,8 @@ export class ScenarioRunner {
         cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
         clock = new ShiftedClock();
         adminToken = randomBytes(18).toString("base64url");
-        const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), now: clock.now, adminToken, watchFolders: false, log: () => undefined });
+        // 一括照会 stays 処理中 for 1 s here, so a scenario sees the poll without waiting long.
+        const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), now: clock.now, adminToken, watchFolders: false, bulkProcessingMs: 1000, log: () => undefined });
         cleanups.push(() => server.close());
         serverUrl = (await server.listen(0, "127.0.0.1")).url;
       }
@@ -169,6 +170,11 @@ export class ScenarioRunner {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     let simulationDate: string | undefined;
+    // The server's clock as the trainer left it: set for the scenario (prepareScenario), put back after it.
+    const previousClock = await this.#performer.admin.clock().catch(() => undefined);
+    const restoreClock = async () => {
+      if (previousClock !== undefined) await this.#performer.admin.setClock(previousClock).catch(() => {});
+    };
     try {
       const prepared = await prepareScenario(scenario, {
         performer: this.#performer,
@@ -178,10 +184,12 @@ export class ScenarioRunner {
       });
       simulationDate = prepared.simulationDate;
     } catch (e) {
+      await restoreClock();
       return { name: scenario.name, title: scenario.title, ok: false, ms: ms(), error: `setup: ${(e as Error).message}`, steps: skippedSteps(scenario.steps, 0) };
     }
     const steps = await runSteps(scenario, this.#performer, { facility: this.facility, simulationDate }, hooks);
     await this.#performer.reset().catch(() => {});
+    await restoreClock();
     return { name: scenario.name, title: scenario.title, ok: steps.every((s) => s.status !== "fail"), ms: ms(), steps };
   }
 }

@@ -3,24 +3,29 @@
  * headless against a real reader agent and a real mock server. Exit code 1 when a scenario fails — usable from an
  * outside project's CI (`--dir` runs that project's own scenario files; `--server` a server it started).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { dataDir } from "@onshi-sim/card-sim";
-import { loadScenarios, needsFace, SCENARIOS_DIR, type Scenario } from "@onshi-sim/scenarios";
+import { loadScenarios, needsFace, SCENARIOS_DIR, scenarioJsonSchema, type Scenario } from "@onshi-sim/scenarios";
 import { sourceText } from "@onshi-sim/texts";
 import { DEFAULT_FACILITY, formatScenarioResult, formatSummary, ScenarioRunner, type ScenarioResult } from "./scenario-runner.js";
 import { UsageError } from "./main.js";
+import { formatJunit } from "./scenario/scenario-report.js";
 
 export const SCENARIO_USAGE = `onshi-sim scenario list [--dir DIR] [--json]
-onshi-sim scenario run <name>… | --all [--json] [--dir DIR] [--server URL] [--facility CODE] [--no-face]
+onshi-sim scenario run <name>… | --all [--json] [--junit FILE] [--dir DIR] [--server URL] [--facility CODE] [--no-face]
                           [--reader memory|vpcd] [--slot N]
+onshi-sim scenario schema
   list          the catalogue: name, title, source (every file is validated)
+  schema        the JSON Schema of scenario files (fixtures/scenarios/scenario.schema.json; "$schema" in a file
+                points an editor at it)
   run           runs scenarios against a real reader agent (memory reader) and a mock server: by default its own
                 server on a temp dir (reseeded per scenario, clock at the scenario's date); --server URL uses a
                 running one (admin token: $ONSHI_SIM_ADMIN_TOKEN, else <data>/server/admin-token)
   --dir DIR     scenario files from DIR instead of fixtures/scenarios
   --json        one JSON document on stdout instead of the tables
+  --junit FILE  also write the results as JUnit XML (one testsuite per scenario, one testcase per step) for CI
   --no-face     skip scenarios that need face verification (no face models loaded)
   --reader vpcd the cards go through pcscd: a VpcdBridge in "Virtual PCD 00 0N" (--slot N, default 0) and the agent
                 on PC/SC (needs pcscd + vsmartcard-vpcd; stop any other agent watching that reader). Default memory
@@ -35,6 +40,7 @@ export async function runScenarioCommand(argv: string[], out: NodeJS.WritableStr
     options: {
       all: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      junit: { type: "string" },
       dir: { type: "string" },
       server: { type: "string" },
       facility: { type: "string" },
@@ -48,6 +54,10 @@ export async function runScenarioCommand(argv: string[], out: NodeJS.WritableStr
     out.write(SCENARIO_USAGE);
     return 0;
   }
+  if (sub === "schema") {
+    out.write(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
+    return 0;
+  }
   const catalogue = loadScenarios(values.dir ?? SCENARIOS_DIR);
   if (sub === "list") {
     if (values.json) {
@@ -59,7 +69,7 @@ export async function runScenarioCommand(argv: string[], out: NodeJS.WritableStr
     out.write(`${catalogue.length} scenarios\n`);
     return 0;
   }
-  if (sub !== "run") throw new UsageError(sub === undefined ? "scenario needs list or run" : `unknown scenario command ${JSON.stringify(sub)}`);
+  if (sub !== "run") throw new UsageError(sub === undefined ? "scenario needs list, run or schema" : `unknown scenario command ${JSON.stringify(sub)}`);
 
   let selected: Scenario[];
   if (values.all) {
@@ -107,6 +117,7 @@ export async function runScenarioCommand(argv: string[], out: NodeJS.WritableStr
     await runner.close();
   }
   const ms = Math.round(performance.now() - started);
+  if (values.junit) writeFileSync(values.junit, formatJunit(results, ms));
   if (values.json) out.write(JSON.stringify({ ok: results.every((r) => r.ok), ms, server: server ? server.url : "own", skipped: skippedForFace, results }, null, 2) + "\n");
   else {
     out.write(formatSummary(results, ms) + "\n");

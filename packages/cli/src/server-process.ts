@@ -23,10 +23,10 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-export async function startServerProcess(options: { port: number; host: string; reseed?: boolean; log: (line: string) => void }): Promise<ServerHandle> {
+export async function startServerProcess(options: { port: number; host: string; reseed?: boolean; faceEncoding?: string; log: (line: string) => void }): Promise<ServerHandle> {
   const url = `http://${options.host}:${options.port}`;
   if (await healthy(url)) return { url, startedByUs: false, stop: async () => {} };
-  const args = ["--port", String(options.port), "--host", options.host, ...(options.reseed ? ["--reseed"] : [])];
+  const args = ["--port", String(options.port), "--host", options.host, ...(options.reseed ? ["--reseed"] : []), ...(options.faceEncoding ? ["--face-encoding", options.faceEncoding] : [])];
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "packages", "server", "src", "main.ts"), ...args], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],

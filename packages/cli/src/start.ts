@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCardFixtures } from "@onshi-sim/jpki-testkit";
 import { dataFolderHolder, DataFolderInUseError } from "@onshi-sim/server";
-import { allowedHostsFromEnv, LOOPBACK_HOST_NAMES } from "@onshi-sim/server";
+import { allowedHostsFromEnv, LOOPBACK_HOST_NAMES, parseFaceEncoding } from "@onshi-sim/server";
 import { DEFAULT_AGENT_PORT } from "@onshi-sim/agent/protocol";
 import { SwitchableQualification } from "@onshi-sim/agent";
 import { ensurePcscd } from "@onshi-sim/card-sim";
@@ -37,8 +37,11 @@ export async function runStart(argv: string[]): Promise<number> {
       "ui-port": { type: "string", default: process.env.ONSHI_SIM_UI_PORT ?? "8740" },
       host: { type: "string", default: "127.0.0.1" },
       "allowed-host": { type: "string", multiple: true, default: [] },
+      // Face files in Shift_JIS or UTF-8, as the clinic's レセコン reads them (the server child's --face-encoding).
+      "face-encoding": { type: "string", default: process.env.ONSHI_SIM_FACE_ENCODING },
     },
   });
+  if (values["face-encoding"] !== undefined) parseFaceEncoding(values["face-encoding"]); // refuse a typo before anything starts
   const host = values.host;
   const allowedHosts = [...allowedHostsFromEnv(), ...values["allowed-host"]];
   const serverUrl = `http://127.0.0.1:${values["server-port"]}`;
@@ -48,7 +51,7 @@ export async function runStart(argv: string[]): Promise<number> {
 
   let server: ServerHandle | undefined;
   if (!values["no-server"]) {
-    server = await startServerProcess({ port: Number(values["server-port"]), host: "127.0.0.1", reseed: values.reseed, log: say });
+    server = await startServerProcess({ port: Number(values["server-port"]), host: "127.0.0.1", reseed: values.reseed, faceEncoding: values["face-encoding"], log: say });
     say(`qualification server: ${server.url} (${server.startedByUs ? "started" : "already running"}; API docs ${server.url}/api/docs)`);
   }
 

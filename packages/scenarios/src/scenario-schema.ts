@@ -122,6 +122,8 @@ export const LookupExpect = z.strictObject({
   resultCount: z.number().int().min(0).optional(),
   /** Fields of the first ResultOfQualificationConfirmation: dotted paths → values (XML element names). */
   result: PathMap.optional(),
+  /** The 照会番号 the result carries (null: none). */
+  referenceNumber: z.string().nullable().optional(),
 });
 export type LookupExpect = z.infer<typeof LookupExpect>;
 
@@ -151,6 +153,15 @@ const common = {
 
 /** Lookup request: the server's InsuranceQualificationRequest without the facility (the runner's). */
 const LookupRequest = InsuranceQualificationRequest.omit({ medicalInstitutionCode: true });
+
+/** A person by insurance numbers, as the レセコン has them (no birth date: 照会番号 and 薬剤・特定健診情報). */
+const InsuranceNumbers = z.strictObject({
+  insurerNumber: z.string().regex(/^\s{0,2}(\d{6}|\d{8})$/, "8 digits, or 6 for 国保"),
+  insuredCardSymbol: z.string().max(38).optional(),
+  insuredIdentificationNumber: z.string().min(1).max(38),
+  insuredBranchNumber: z.string().regex(/^\d{2}$/).optional(),
+});
+const BulkPerson = InsuranceNumbers.extend({ birthdate: z.string().regex(/^\d{8}$/, "YYYYMMDD") });
 
 export const Step = z.discriminatedUnion("do", [
   /** Place a fixture card on the reader; settles when the card is read (choose-method, or an error). */
@@ -194,6 +205,47 @@ export const Step = z.discriminatedUnion("do", [
   z.strictObject({ do: z.literal("lookup"), request: LookupRequest, ...common, expect: LookupExpect.optional() }),
   /** 保険証利用登録 at the reader: the card signs a nonce after its PIN (POST /api/v1/registrations). */
   z.strictObject({ do: z.literal("register"), card: CardId, pin: z.string().regex(CARD_PIN_PATTERN, "4 digits"), ...common, expect: RegisterExpect.optional() }),
+  /** 一括照会 by the レセコン: OQSmuquc01 with these people (for `date`, default the scenario's), then OQSmuquc02 until no longer 処理中. */
+  z.strictObject({
+    do: z.literal("bulk-lookup"),
+    people: z.array(BulkPerson).min(1).max(100),
+    date: IsoDate.optional(),
+    ...common,
+    expect: z
+      .strictObject({
+        /** QualificationValidity of each BulkConfirmUnit, in request order ("-" for none). */
+        validities: z.array(z.string()).optional(),
+        sawProcessing: z.boolean().optional(),
+        referenceNumbers: z.array(z.string()).optional(),
+      })
+      .optional(),
+  }),
+  /** 照会番号 registration by the レセコン (OQSsiimm01). */
+  z.strictObject({
+    do: z.literal("reference-number"),
+    referenceNumber: z.string().min(1).max(50),
+    person: InsuranceNumbers,
+    ...common,
+    expect: z.strictObject({ processingResultStatus: z.enum(["1", "2"]).optional(), processingResultCode: ServerCode.nullable().optional() }).optional(),
+  }),
+  /** The doctor asks for 薬剤情報 (YZKsiquc01) or 特定健診情報 (TKKsiquc01), as XML. */
+  z.strictObject({
+    do: z.literal("medical-info"),
+    item: z.enum(["drugs", "checkups"]),
+    person: InsuranceNumbers,
+    ...common,
+    expect: z
+      .strictObject({
+        available: z.boolean().optional(),
+        /** The refusal's code: E501 no consent, E502 consent expired, E503 grace period. */
+        errorCode: ServerCode.nullable().optional(),
+        /** Drug names (DrugN) or checkup items (ItemName) that must be there. */
+        contains: z.array(z.string()).optional(),
+      })
+      .optional(),
+  }),
+  /** Move the server's simulation clock (time passes: "the next day"); requests without a date are answered on it. */
+  z.strictObject({ do: z.literal("clock"), date: IsoDate, ...common }),
 ]);
 export type Step = z.infer<typeof Step>;
 export type StepKind = Step["do"];
@@ -214,6 +266,8 @@ export const Setup = z.strictObject({
 export type Setup = z.infer<typeof Setup>;
 
 export const Scenario = z.strictObject({
+  /** Where an editor finds the JSON Schema of this file (./scenario.schema.json beside it). */
+  $schema: z.string().optional(),
   $comment: z.string().optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and hyphens (the file is <name>.json)"),
   title: Localized,
@@ -321,7 +375,7 @@ export function loadScenarioFile(file: string): Scenario {
 /** Every `*.json` in the folder (default fixtures/scenarios), sorted by name; names must be unique. */
 export function loadScenarios(dir: string = SCENARIOS_DIR): Scenario[] {
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".schema.json")) // the JSON Schema beside them is not a scenario
     .sort();
   const scenarios = files.map((f) => loadScenarioFile(join(dir, f)));
   return scenarios;

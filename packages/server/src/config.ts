@@ -42,3 +42,15 @@ export const FIXTURE_PATHS = {
   devices: join(REPO_ROOT, "fixtures", "devices"),
   cards: join(REPO_ROOT, "fixtures", "cards"),
 };
+
+/**
+ * The encoding face files are written in (the clinic's レセコン decides): "sjis" (Shift_JIS, written as cp932) or
+ * "utf8"; as CharacterCodeIdentifier 1 / 0. `--face-encoding` on the server and `onshi-sim start`, or
+ * ONSHI_SIM_FACE_ENCODING. Throws on anything else.
+ */
+export function parseFaceEncoding(value: string): "0" | "1" {
+  const v = value.trim().toLowerCase().replace(/[-_]/g, "");
+  if (v === "sjis" || v === "shiftjis" || v === "cp932" || v === "1") return "1";
+  if (v === "utf8" || v === "0") return "0";
+  throw new Error(`face encoding must be sjis or utf8, got "${value}"`);
+}

@@ -9,3 +9,4 @@ export * from "./protocol/index.js";
 export * from "./http/served-hosts.js";
 export * from "./lock/data-folder-lock.js";
 export { jsonMediaType } from "./http/json-io.js";
+export { parseFaceEncoding } from "./config.js";

@@ -3,11 +3,12 @@
  * Flags: --reseed (reload the seed into the database; a damaged database file is moved aside first), --port N, --host H. Env: ONSHI_SIM_SERVER_PORT,
  * ONSHI_SIM_SERVER_HOST, ONSHI_SIM_DATA_DIR, ONSHI_SIM_ADMIN_TOKEN, ONSHI_SIM_NONCE_TTL_MS, ONSHI_SIM_NONCE_MAX_PER_FACILITY,
  * ONSHI_SIM_NONCE_MAX_OUTSTANDING, ONSHI_SIM_DB_SYNC (normal|full), ONSHI_SIM_ALLOWED_HOSTS (host names served besides the loopback ones),
- * ONSHI_SIM_OQS_QUIET_MS.
+ * ONSHI_SIM_OQS_QUIET_MS, ONSHI_SIM_FACE_ENCODING (--face-encoding sjis|utf8: face files in Shift_JIS or UTF-8),
+ * ONSHI_SIM_BULK_PROCESSING_MS (how long a 一括照会 batch stays 処理中), ONSHI_SIM_BULK_MAX_PERSONS.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_HOST, DEFAULT_PORT, serverDataDir } from "./config.js";
+import { DEFAULT_HOST, DEFAULT_PORT, parseFaceEncoding, serverDataDir } from "./config.js";
 import { DatabaseDamagedError } from "./db/database.js";
 import { DataFolderInUseError } from "./lock/data-folder-lock.js";
 import { allowedHostsFromEnv } from "./http/served-hosts.js";
@@ -23,13 +24,14 @@ function intFrom(value: string | undefined, name: string): number | undefined {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { reseed: { type: "boolean", default: false }, port: { type: "string" }, host: { type: "string" }, quiet: { type: "boolean", default: false } },
+    options: { reseed: { type: "boolean", default: false }, port: { type: "string" }, host: { type: "string" }, quiet: { type: "boolean", default: false }, "face-encoding": { type: "string" } },
     strict: true,
   });
   const port = intFrom(values.port, "--port") ?? intFrom(process.env.ONSHI_SIM_SERVER_PORT, "ONSHI_SIM_SERVER_PORT") ?? DEFAULT_PORT;
   const host = values.host ?? process.env.ONSHI_SIM_SERVER_HOST ?? DEFAULT_HOST;
   const sync = process.env.ONSHI_SIM_DB_SYNC;
   if (sync && sync !== "normal" && sync !== "full") throw new Error(`ONSHI_SIM_DB_SYNC must be normal or full, got "${sync}"`);
+  const faceEncoding = values["face-encoding"] ?? process.env.ONSHI_SIM_FACE_ENCODING;
   const dataDir = serverDataDir();
   const server = await createServer({
     dataDir,
@@ -38,6 +40,9 @@ async function main(): Promise<void> {
     maxNoncesPerFacility: intFrom(process.env.ONSHI_SIM_NONCE_MAX_PER_FACILITY, "ONSHI_SIM_NONCE_MAX_PER_FACILITY"),
     maxOutstandingNonces: intFrom(process.env.ONSHI_SIM_NONCE_MAX_OUTSTANDING, "ONSHI_SIM_NONCE_MAX_OUTSTANDING"),
     folderQuietMs: intFrom(process.env.ONSHI_SIM_OQS_QUIET_MS, "ONSHI_SIM_OQS_QUIET_MS"),
+    faceCharacterCode: faceEncoding ? parseFaceEncoding(faceEncoding) : undefined,
+    bulkProcessingMs: intFrom(process.env.ONSHI_SIM_BULK_PROCESSING_MS, "ONSHI_SIM_BULK_PROCESSING_MS"),
+    bulkMaxPersons: intFrom(process.env.ONSHI_SIM_BULK_MAX_PERSONS, "ONSHI_SIM_BULK_MAX_PERSONS"),
     durability: sync === "full" ? "full" : "normal",
     allowedHosts: allowedHostsFromEnv(),
   });

@@ -12,10 +12,14 @@ import type { NonceStore } from "./services/nonce-store.js";
 import type { QualificationService } from "./services/qualification-service.js";
 import type { ScenarioService } from "./services/scenario-service.js";
 import type { SessionService } from "./services/session-service.js";
+import type { SimulationClock } from "./services/simulation-clock.js";
+import type { MedicalInfoService } from "./services/medical-info-service.js";
 
 export interface ServerContext {
   readonly version: string;
   readonly now: () => Date;
+  /** The simulation date of requests without one (PUT /api/admin/clock). */
+  readonly clock: SimulationClock;
   readonly adminToken: string;
   readonly log: (line: string) => void;
   readonly db: SqliteDatabase;
@@ -30,5 +34,7 @@ export interface ServerContext {
   readonly scenarios: ScenarioService;
   readonly oqs: OqsProcessor;
   readonly folders: OqsFolderInterface;
+  /** 薬剤・特定健診情報 and who may see them (also for the reception page). */
+  readonly medicalInfo: MedicalInfoService;
   reseed(): Promise<{ summary: SeedSummary; warnings: readonly string[] }>;
 }

@@ -39,6 +39,12 @@ import { NonceStore } from "./services/nonce-store.js";
 import { QualificationService } from "./services/qualification-service.js";
 import { ScenarioService } from "./services/scenario-service.js";
 import { SessionService } from "./services/session-service.js";
+import { SimulationClock } from "./services/simulation-clock.js";
+import { BulkService } from "./services/bulk-service.js";
+import { MedicalInfoService } from "./services/medical-info-service.js";
+import { loadMedicalRecords, type MedicalRecords } from "./services/medical-records.js";
+import { ReferenceService } from "./services/reference-service.js";
+import { RececonProcessor } from "./oqs/rececon-processor.js";
 import type { ServerContext } from "./server-context.js";
 import { CardLinkStore } from "./store/card-link-store.js";
 import { ConfirmationStore } from "./store/confirmation-store.js";
@@ -46,6 +52,7 @@ import { DataVersion } from "./store/data-version.js";
 import { QualificationStore } from "./store/qualification-store.js";
 import { BenefitLookups } from "./services/benefit-lookups.js";
 import { BenefitStore } from "./store/benefit-store.js";
+import { ReferenceNumberStore } from "./store/reference-number-store.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -71,6 +78,11 @@ export interface ServerOptions {
   /** A request file is taken once unchanged this long (default 2000 ms; the folder interface explains). */
   readonly folderQuietMs?: number;
   readonly faceCharacterCode?: CharacterCode;
+  /** 一括照会: how long a batch stays 処理中 (SegmentOfResult 2; default 3000 ms) and how many people one may list (default 100). */
+  readonly bulkProcessingMs?: number;
+  readonly bulkMaxPersons?: number;
+  /** The seeded 薬剤・特定健診情報 (default fixtures/insurance/medical-records.json). */
+  readonly medicalRecordsFile?: string;
   /** Faults active from the start. */
   readonly faults?: readonly FaultCreateRequest[];
   /** Seed source: preloaded data, or where to read it (default fixtures/insurance, fixtures/devices, the card fixtures). */
@@ -198,12 +210,18 @@ async function startServer(
   });
   const certificates = new CertificateVerifier(trusted);
   const dataVersion = new DataVersion();
+  const clock = new SimulationClock(db, now);
+  const references = new ReferenceNumberStore(db, dataVersion);
   const consents = new ConsentService(db, confirmations, audit, now, sessionTtlMs, dataVersion);
   const commits = new GroupCommit(db, checkpointer ? { checkpoint: () => checkpointer.checkpoint() } : {});
-  const benefitStore = new BenefitStore(db);
-  const benefits = new BenefitLookups(benefitStore, links);
-  const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now, benefits });
-  const oqs = new OqsProcessor(qualifications, faults, audit, now);
+  const benefits = new BenefitLookups(new BenefitStore(db), links);
+  const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now, clock, references, benefits });
+  const referenceService = new ReferenceService(store, references, audit, clock);
+  const bulk = new BulkService(db, qualifications, referenceService, now, { processingMs: options.bulkProcessingMs, maxPersons: options.bulkMaxPersons });
+  let medicalRecords: MedicalRecords | null = null;
+  const records = () => (medicalRecords ??= loadMedicalRecords(options.medicalRecordsFile ?? join(FIXTURE_PATHS.insurance, "medical-records.json")));
+  const medicalInfo = new MedicalInfoService(db, store, consents, audit, clock, records);
+  const oqs = new OqsProcessor(qualifications, faults, audit, now, clock, new RececonProcessor(bulk, referenceService, medicalInfo, clock));
   const oqsFolders: OqsFolders = { ...defaultOqsFolders(dataDir), ...options.oqsFolders };
   const folders = new OqsFolderInterface({ folders: oqsFolders, processor: oqs, rescanMs: options.rescanMs, quietMs: options.folderQuietMs, faceCharacterCode: options.faceCharacterCode, log });
   const sessions = new SessionService(confirmations, qualifications, folders, audit, now, sessionTtlMs);
@@ -211,11 +229,12 @@ async function startServer(
     if (!seedCache) throw new Error("seed not loaded");
     return seedCache;
   };
-  const scenarios = new ScenarioService(db, store, links, audit, currentSeed, now, dataVersion);
+  const scenarios = new ScenarioService(db, store, links, audit, currentSeed, () => clock.today(), dataVersion);
 
   const context: ServerContext = {
     version: SERVER_VERSION,
     now,
+    clock,
     adminToken,
     log,
     db,
@@ -230,6 +249,7 @@ async function startServer(
     scenarios,
     oqs,
     folders,
+    medicalInfo,
     async reseed() {
       // Re-read the files so edits to fixtures/insurance take effect (a preloaded seed is reused as given).
       seedCache = options.seed ?? (await loadSeedData());

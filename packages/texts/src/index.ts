@@ -13,6 +13,7 @@ export * from "./lines.js";
 export * from "./kiosk.js";
 export * from "./reception.js";
 export * from "./trainer.js";
+export * from "./medical-info.js";
 export * from "./sentences.js";
 export * from "./sources.js";
 export * from "./benefits.js";

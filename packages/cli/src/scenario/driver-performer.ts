@@ -8,6 +8,7 @@ import type { Phase, ScenarioPerformer, ServerSidePerformer, SessionObservation 
 
 export class DriverPerformer implements ScenarioPerformer {
   readonly admin: ServerSidePerformer["admin"];
+  readonly rececon: ServerSidePerformer["rececon"];
 
   constructor(
     readonly driver: AgentDriver,
@@ -17,6 +18,7 @@ export class DriverPerformer implements ScenarioPerformer {
     readonly server: ServerSidePerformer,
   ) {
     this.admin = server.admin;
+    this.rececon = server.rececon;
   }
 
   async reset(): Promise<void> {

@@ -81,6 +81,7 @@ export function checkLookup(answer: LookupAnswer, e: LookupExpect = {}): StepOut
   c("usable", simulator.usable, e.usable);
   for (const n of e.notices ?? []) if (!notices.includes(n)) failures.push(`notices: ${n} missing (notices: ${notices.join(", ") || "none"})`);
   c("resultCount", rows.length, e.resultCount);
+  c("referenceNumber", b.ReferenceNumber ?? null, e.referenceNumber);
   for (const [path, expected] of Object.entries(e.result ?? {})) c(`result.${path}`, at(rows[0], path), expected);
   const observed = [
     h.SegmentOfResult !== "1" ? `segment ${h.SegmentOfResult} ${h.ErrorCode ?? ""}`.trim() : undefined,

@@ -5,6 +5,7 @@
  * port. Each kiosk action resolves once its effect has settled, with the view it left (and the agent's answer).
  */
 import type { CommandAck, ConsentAnswer, SessionView, VerificationMethod } from "@onshi-sim/agent/protocol";
+import type { RececonSteps } from "./rececon-steps.js";
 import type { FaultCreateRequest, InsuranceQualificationRequest, PersonAction, QualificationResponse } from "@onshi-sim/server/protocol";
 
 /** What a kiosk action left: the settled view, and the agent's answer to the command (when one was sent). */
@@ -35,6 +36,9 @@ export interface ScenarioAdmin {
   personAction(personId: string, action: PersonAction): Promise<void>;
   addFault(fault: FaultCreateRequest): Promise<void>;
   clearFaults(): Promise<void>;
+  /** The server's simulation clock (PUT /api/admin/clock): YYYYMMDD, or null for real time. */
+  clock(): Promise<string | null>;
+  setClock(date: string | null): Promise<void>;
 }
 
 /** The steps that happen at the server, not at the kiosk: the same for every performer. */
@@ -44,6 +48,8 @@ export interface ServerSidePerformer {
   lookup(request: InsuranceQualificationRequest, timeoutMs: number): Promise<LookupAnswer>;
   /** 保険証利用登録 at a reader of its own: the card's PIN, the card signs a nonce, the registration call. */
   register(card: string, pin: string, simulationDate: string | undefined, timeoutMs: number): Promise<RegistrationAnswer>;
+  /** The レセコン's XML exchanges: 一括照会, 照会番号, 薬剤・特定健診情報. */
+  readonly rececon: RececonSteps;
 }
 
 export interface ScenarioPerformer extends ServerSidePerformer {

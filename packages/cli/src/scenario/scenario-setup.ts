@@ -1,7 +1,8 @@
 /**
  * A scenario's setup, from a clean state: any card off the reader, the server reseeded (people, cards, faults back
  * to the seed), fresh card retry counters (kept for the whole scenario, so a card locked in step 3 is still locked
- * in step 7), the simulation date / consent flow / timeout of the agent's server client, then the setup's server
+ * in step 7), the simulation date / consent flow / timeout of the agent's server client, the server's simulation
+ * clock (PUT /api/admin/clock), then the setup's server
  * scenario, person actions and faults.
  */
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
@@ -42,6 +43,9 @@ export async function prepareScenario(
     ...(setup.requestTimeoutMs ? { timeoutMs: setup.requestTimeoutMs } : {}),
   });
   await performer.admin.reseed();
+  // The server's own clock too: what carries no date of its own (folder files, 一括照会, 薬剤情報) is answered on
+  // the scenario's day. The runner puts the previous date back after the scenario.
+  await performer.admin.setClock(simulationDate ?? null);
   if (setup.serverScenario) await performer.admin.applyServerScenario(setup.serverScenario);
   for (const a of setup.personActions ?? []) await performer.admin.personAction(a.personId, a.action);
   for (const f of setup.faults ?? []) await performer.admin.addFault(f);

@@ -8,6 +8,7 @@ import { CardChannel, MyNumberCardClient } from "@onshi-sim/card-client";
 import { fromLoadedCard, VirtualMyNumberCard, type CardStateStore } from "@onshi-sim/card-sim";
 import { MemoryReaderTransport } from "@onshi-sim/reader-bindings";
 import { createServerClient, ServerApiError, type InsuranceQualificationRequest, type ServerClient } from "@onshi-sim/server/protocol";
+import { RececonSteps } from "./rececon-steps.js";
 import { StepFailure, type LookupAnswer, type RegistrationAnswer, type ScenarioAdmin, type ServerSidePerformer } from "./scenario-performer.js";
 
 export interface ServerSideOptions {
@@ -21,16 +22,20 @@ export interface ServerSideOptions {
 
 export class ServerSideSteps implements ServerSidePerformer {
   readonly admin: ScenarioAdmin;
+  readonly rececon: RececonSteps;
   readonly #server: ServerClient;
 
   constructor(readonly options: ServerSideOptions) {
     const server = (this.#server = createServerClient({ baseUrl: options.serverUrl, adminToken: options.adminToken, timeoutMs: 10_000 }));
+    this.rececon = new RececonSteps(options.serverUrl, options.facility);
     this.admin = {
       reseed: async () => void (await server.reseed()),
       applyServerScenario: async (name) => void (await server.applyServerScenario({ params: { name } })),
       personAction: async (personId, action) => void (await server.personAction({ params: { personId }, body: action })),
       addFault: async (fault) => void (await server.addFault({ body: fault })),
       clearFaults: async () => void (await server.clearFaults()),
+      clock: async () => (await server.clock()).date,
+      setClock: async (date) => void (await server.setClock({ body: { date } })),
     };
   }
 

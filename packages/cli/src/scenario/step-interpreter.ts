@@ -42,7 +42,7 @@ export async function runSteps(scenario: Scenario, performer: ScenarioPerformer,
       failures = [(e as Error).message];
     }
     const stepMs = Math.round(performance.now() - t0);
-    const minElapsedMs = step.do !== "note" && step.do !== "admin" && step.do !== "lookup" && step.do !== "register" ? step.expect?.minElapsedMs : undefined;
+    const minElapsedMs = step.do !== "note" && "expect" in step && step.expect && "minElapsedMs" in step.expect ? step.expect.minElapsedMs : undefined;
     if (minElapsedMs !== undefined && stepMs < minElapsedMs) failures.push(`took ${stepMs} ms, expected at least ${minElapsedMs} ms`);
     if (failures.length) failed = true;
     const result: StepResult = { index, do: step.do, status: failures.length ? "fail" : "pass", ms: stepMs, observed, failures };
@@ -107,6 +107,15 @@ export async function performStep(step: Step, p: ScenarioPerformer, context: Ste
     }
     case "register":
       return checkRegistration(await p.register(step.card, step.pin, context.simulationDate, timeoutMs), step.expect);
+    case "bulk-lookup":
+      return p.rececon.bulk(step, context.simulationDate, timeoutMs);
+    case "reference-number":
+      return p.rececon.reference(step, timeoutMs);
+    case "medical-info":
+      return p.rececon.medicalInfo(step, timeoutMs);
+    case "clock":
+      await p.admin.setClock(step.date.replaceAll("-", ""));
+      return { observed: `server clock ${step.date}`, failures: [] };
   }
 }
 

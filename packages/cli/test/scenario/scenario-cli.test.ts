@@ -68,6 +68,40 @@ describe("onshi-sim scenario", () => {
     expect(report.results[0]?.steps.every((s) => s.status === "pass")).toBe(true);
   });
 
+  it("schema: the JSON Schema from the zod schema, the same as fixtures/scenarios/scenario.schema.json, named by every file", async () => {
+    const { code, out } = await run(["schema"]);
+    expect(code).toBe(0);
+    const schema = JSON.parse(out) as { $schema: string; properties: Record<string, unknown>; required: string[] };
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(schema.required).toEqual(expect.arrayContaining(["name", "title", "summary", "source", "steps"]));
+    const committed = readFileSync(join(REPO_ROOT, "fixtures", "scenarios", "scenario.schema.json"), "utf8");
+    expect(committed, "regenerate: onshi-sim scenario schema > fixtures/scenarios/scenario.schema.json").toBe(out);
+    for (const s of loadScenarios()) {
+      const raw = JSON.parse(readFileSync(join(REPO_ROOT, "fixtures", "scenarios", `${s.name}.json`), "utf8")) as { $schema?: string };
+      expect(raw.$schema, s.name).toBe("./scenario.schema.json");
+    }
+  });
+
+  it("run --junit FILE: JUnit XML, one testsuite per scenario and one testcase per step, failures with their reason", async () => {
+    const own = join(dir, "junit");
+    await import("node:fs").then((fs) => fs.mkdirSync(own, { recursive: true }));
+    const example = readmeExample();
+    writeFileSync(join(own, `${example.name}.json`), example.text);
+    const broken = JSON.parse(example.text) as { name: string; steps: { expect?: Record<string, unknown> }[] };
+    broken.name = "junit-failing";
+    broken.steps[0] = { ...broken.steps[0], expect: { phase: "consent" } };
+    writeFileSync(join(own, "junit-failing.json"), JSON.stringify(broken));
+    const file = join(own, "report.xml");
+    const { code } = await run(["run", "--all", "--dir", own, "--junit", file]);
+    expect(code).toBe(1);
+    const xml = readFileSync(file, "utf8");
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="onshi-sim scenarios" tests="\d+" failures="1" errors="0"/);
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml).toContain(`<testsuite name="${example.name}"`);
+    expect(xml).toMatch(/<testcase classname="junit-failing" name="01 insert" time="[\d.]+"><failure message="phase: expected &quot;consent&quot;/);
+    expect(xml).toContain("<skipped/>");
+  });
+
   it("run: a failing step prints FAIL with the reason, skips the rest, exits 1", async () => {
     const own = join(dir, "failing");
     await import("node:fs").then((fs) => fs.mkdirSync(own, { recursive: true }));
@@ -99,10 +133,16 @@ describe("onshi-sim scenario", () => {
     const { url } = await harness.server.listen(0, "127.0.0.1");
     const saved = process.env.ONSHI_SIM_ADMIN_TOKEN;
     process.env.ONSHI_SIM_ADMIN_TOKEN = ADMIN_TOKEN;
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    // The trainer's day on that server: each scenario runs on its own date, and the trainer's comes back after.
+    await harness.http.put("/api/admin/clock").set(auth).send({ date: "20250101" });
     try {
       const { code, out } = await run(["run", "mynacard-pin", "card-lost-suspended", "--server", url]);
       expect(out).toContain("2 passed, 0 failed");
       expect(code).toBe(0);
+      expect((await harness.http.get("/api/admin/clock").set(auth)).body.date).toBe("20250101");
+      const clockChanges = (await harness.http.get("/api/admin/audit?channel=admin&limit=50").set(auth)).body.entries.filter((e: { detail: { action?: string } | null }) => e.detail?.action === "clock");
+      expect(clockChanges.length).toBeGreaterThanOrEqual(5); // the trainer's, then per scenario: its date, and back
     } finally {
       if (saved === undefined) delete process.env.ONSHI_SIM_ADMIN_TOKEN;
       else process.env.ONSHI_SIM_ADMIN_TOKEN = saved;

@@ -2,7 +2,8 @@
  * /reception: the receptionist's screen. Sessions at each reader now, the results of finished ones (資格有効 /
  * 無効 / なし, 記号・番号・枝番, 保険者, 負担割合, 高齢受給者, 限度額, consents), the staff 目視 switch (staff PIN,
  * sent to the agent only), and manual lookups by insurance number through the server's HTTP API (資格確認書,
- * 資格情報のお知らせ, legacy card). Results live in this page's memory only.
+ * 資格情報のお知らせ, legacy card), and under a usable result what the doctor can see now (薬剤・特定健診情報 behind
+ * consent, doctor-view.tsx). Results live in this page's memory only.
  */
 import { useEffect, useState } from "preact/hooks";
 import type { QualificationSummary, SessionView } from "@onshi-sim/agent/protocol";
@@ -30,6 +31,7 @@ import {
 } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
 import { BenefitRows } from "./reception-benefits.js";
+import { DoctorView } from "./doctor-view.js";
 
 /** 1 → 資格有効, 2/3 → 資格無効, 4 → 資格情報なし, 5 → 複数該当. */
 export function validityBadge(validity: string | null | undefined) {
@@ -184,6 +186,7 @@ export function Reception({ agent, config }: { agent: AgentConnection; config: U
             {new Date(v.updatedAt).toLocaleTimeString("ja-JP")} ・ {v.reader} ・ {v.phase === "done" ? W.finished.ja : W.failed(v.error ? errorWords(v.error).title.ja : "").ja}
           </div>
           {v.result ? <ResultDetails result={v.result} /> : v.error && <p>{joinTexts([errorWords(v.error).what, ...errorWords(v.error).next]).ja}</p>}
+          {v.result?.insured && v.result.validity === "1" && <DoctorView insured={v.result.insured} facility={config.facility} />}
         </div>
       ))}
 

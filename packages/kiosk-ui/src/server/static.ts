@@ -31,7 +31,7 @@ import { loadCardFixtures } from "@onshi-sim/jpki-testkit";
 import { jsonMediaType } from "@onshi-sim/server";
 import { parseAuthority, ServedHosts } from "@onshi-sim/server";
 import { loadScenarios, type Scenario } from "@onshi-sim/scenarios";
-import { TrainerSettings } from "./trainer-settings.js";
+import { pushSimulationClock, TrainerSettings } from "./trainer-settings.js";
 
 export { TrainerSettings, type TrainerSettingsView } from "./trainer-settings.js";
 
@@ -183,7 +183,16 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
         if (req.method === "POST") {
           try {
             const patch = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { simulationDate?: unknown; consentFlow?: unknown; publicExpenseScreen?: unknown };
-            return json(res, 200, settings.update(patch));
+            const view = settings.update(patch);
+            // The trainer's date is the server's clock too (folder files and bulk lookups carry no date of their own).
+            if (patch.simulationDate !== undefined && options.adminToken) {
+              try {
+                await pushSimulationClock(options.serverUrl, options.adminToken, view.simulationDate);
+              } catch (e) {
+                return json(res, 502, { error: { code: "UI502", message: (e as Error).message }, settings: view });
+              }
+            }
+            return json(res, 200, view);
           } catch (e) {
             return json(res, 400, { error: { message: (e as Error).message } });
           }

@@ -55,3 +55,18 @@ export class TrainerSettings {
     return () => this.#listeners.delete(listener);
   }
 }
+
+/**
+ * Moves the server's simulation clock (PUT /api/admin/clock) to the trainer's date, so what carries no date of its
+ * own — folder files, 一括照会, 薬剤・特定健診情報 — is answered on the same day as the kiosk's lookups. Null goes
+ * back to real time. Throws with the server's answer when it refuses or cannot be reached.
+ */
+export async function pushSimulationClock(serverUrl: string, adminToken: string, date: string | null): Promise<void> {
+  const answer = await fetch(new URL("/api/admin/clock", serverUrl), {
+    method: "PUT",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ date }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!answer.ok) throw new Error(`the server refused the simulation date (${answer.status}): ${await answer.text()}`);
+}

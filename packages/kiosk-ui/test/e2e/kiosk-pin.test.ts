@@ -50,6 +50,9 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     await contains(panel, "山田 太郎");
     await contains(panel.locator('[data-field="ratio"]'), "3割");
     await contains(panel.locator('[data-field="consents"]'), "診療: 同意");
+    // What the doctor can see now that the patient consented (包括同意): 薬剤情報 and 特定健診情報.
+    await contains(panel.locator('[data-field="drugs"]'), "アムロジピン錠5mg");
+    await contains(panel.locator('[data-field="checkups"]'), "HbA1c");
 
     await stack.remove();
     await screen(page, "place-card");

@@ -122,6 +122,11 @@ describe("state-changing requests", () => {
     const own = await send(port, "POST", "/ui/settings", { origin: `http://localhost:${port}`, host: `localhost:${port}`, "content-type": "application/json; charset=utf-8" }, body);
     expect(own.status).toBe(200);
     expect(own.json()).toMatchObject({ simulationDate: "20261201" });
+    // The trainer's date moves the server's clock too (what carries no date of its own is answered on it).
+    expect((await admin(server).get("/api/admin/clock")).body).toMatchObject({ date: "20261201", source: "set" });
+    const back = await send(port, "POST", "/ui/settings", { "content-type": "application/json" }, JSON.stringify({ simulationDate: null }));
+    expect(back.status).toBe(200);
+    expect((await admin(server).get("/api/admin/clock")).body).toMatchObject({ date: null, source: "real-time" });
   });
 
   it("non-admin writes through the proxy (a lookup) follow the same rules", async () => {

@@ -182,6 +182,30 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: "レセコン interfaces: 一括照会 receptions and 照会番号",
+    sql: `
+      CREATE TABLE bulk_receptions (
+        reception_number TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL,                        -- qualification (OQSmuquc) | reference (OQSmuimm)
+        medical_institution_code TEXT NOT NULL,
+        simulation_date TEXT NOT NULL,
+        arbitrary_file_identifier TEXT,
+        request_json TEXT NOT NULL,                -- the people asked for, in request order
+        received_at_ms INTEGER NOT NULL,
+        ready_at_ms INTEGER NOT NULL,              -- before this, a 02 request answers SegmentOfResult 2 (処理中)
+        result_json TEXT                           -- the units, once worked out
+      ) WITHOUT ROWID;
+      CREATE TABLE reference_numbers (
+        medical_institution_code TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        reference_number TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        PRIMARY KEY (medical_institution_code, person_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
     name: "医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications",
     // Read per person by store/benefit-store.ts; one JSON body per row (never searched by its fields).
     sql: `

@@ -59,6 +59,12 @@ export const RESULT_CODES = {
   E205: { kind: "refusal", httpStatus: 200, message: "提示された書類の発行記録がありません。", description: "No such document issued for this qualification (e.g. 資格確認書 for a マイナ保険証 holder)." },
   E206: { kind: "refusal", httpStatus: 200, message: "提示された書類は紛失・返却の届出がされています。", description: "Document reported lost or returned." },
   E207: { kind: "refusal", httpStatus: 200, message: "資格情報のお知らせの有効期限が切れています。新しいお知らせ（負担割合）を確認してください。", description: "70–74: the 資格情報のお知らせ shown is past its expiry (the 負担割合 period it states ended)." },
+  // Refusals: 照会番号 and 薬剤・特定健診情報 (the レセコン interfaces)
+  E411: { kind: "refusal", httpStatus: 200, message: "利用者を特定できません（該当する被保険者がいません）。", description: "照会番号 registration, 薬剤・特定健診情報: no insured person has that insurer number, 記号, 番号 and 枝番." },
+  E412: { kind: "refusal", httpStatus: 200, message: "複数の被保険者が該当します。枝番を指定してください。", description: "照会番号 registration, 薬剤・特定健診情報: the insurance numbers given match more than one person (a family without 枝番)." },
+  E501: { kind: "refusal", httpStatus: 200, message: "本人の同意がないため閲覧できません。", description: "薬剤・特定健診情報: no consent for that item at this facility (ConsFlg not 1, or never asked)." },
+  E502: { kind: "refusal", httpStatus: 200, message: "本人の同意の有効期限が切れているため閲覧できません。", description: "薬剤・特定健診情報: the consent's AvailableTime (ConsTime + 24 h) has passed on the simulation clock." },
+  E503: { kind: "refusal", httpStatus: 200, message: "電子証明書の有効期限切れ後の猶予期間中のため、資格情報のみ提供されます。", description: "薬剤・特定健診情報: the patient's latest card confirmation here was in the certificate's grace period (N102): only the qualification is provided." },
   // Kiosk session and consent (JSON errors)
   E301: { kind: "http", httpStatus: 404, message: "確認IDが存在しないか、有効期限が切れています。", description: "confirmationId unknown or older than the session TTL (default 30 min)." },
   E302: { kind: "http", httpStatus: 409, message: "このセッションは完了済みです。", description: "sessions/complete called twice for one confirmation." },
@@ -72,6 +78,9 @@ export const RESULT_CODES = {
   S904: { kind: "fault", httpStatus: 400, message: "要求電文の項目が不正です。", description: "XML request well-formed but an element is missing, unknown or invalid (path and reason in ErrorMessage)." },
   S905: { kind: "fault", httpStatus: 400, message: "要求電文の文字コードを判別できません。", description: "Bytes are neither UTF-8 nor Shift_JIS as declared, or CharacterCodeIdentifier is not 0/1." },
   S906: { kind: "fault", httpStatus: 200, message: "処理がタイムアウトしました。", description: "Injected timeout on the folder interface (the HTTP API holds the connection instead)." },
+  S911: { kind: "fault", httpStatus: 200, message: "一括照会の対象者が指定されていません。", description: "一括照会 / 一括照会番号登録: the 01 request lists nobody." },
+  S912: { kind: "fault", httpStatus: 200, message: "一括照会の対象者数が上限を超えています。", description: "一括照会 / 一括照会番号登録: more people in one 01 request than the limit (default 100; ONSHI_SIM_BULK_MAX_PERSONS)." },
+  S913: { kind: "fault", httpStatus: 200, message: "指定された受付番号は存在しません。", description: "02 request: no ReceptionNumber like that for this MedicalInstitutionCode (unknown, or another facility's: both answer the same)." },
   S999: { kind: "fault", httpStatus: 500, message: "内部エラーが発生しました。", description: "Unexpected server error (a bug: please report)." },
 
   // JSON errors of the HTTP layer

@@ -16,11 +16,12 @@ import { faultMessage } from "../results/result-builder.js";
 import { QualificationResponse, type XmlMsg } from "../results/result-schema.js";
 import * as S from "../protocol/schemas.js";
 import { contentTypeFor } from "../oqs/xml-codec.js";
-import { jstDate, simulationTimestamp } from "../time/jst.js";
+import { simulationTimestamp } from "../time/jst.js";
 import type { ServerContext } from "../server-context.js";
 import { docsPage, openApiDocument } from "./openapi.js";
 import { HttpError, parseInput, sendError } from "./http-error.js";
 import { isJsonRequest, jsonBody, writeJson } from "./json-io.js";
+import { receconHandlers } from "./rececon-routes.js";
 import { ROUTES } from "./route-specs.js";
 import { ServedHosts } from "./served-hosts.js";
 
@@ -83,7 +84,7 @@ export function createApp(ctx: ServerContext, servedHosts: ServedHosts = new Ser
 
   function faultAnswer(req: BodyRequest, res: ServerResponse, code: string, message: string | null, referenceClassification: "1" | "2"): void {
     const now = ctx.now();
-    const d = typeof req.body?.simulationDate === "string" && /^\d{8}$/.test(req.body.simulationDate) ? (req.body.simulationDate as string) : jstDate(now);
+    const d = typeof req.body?.simulationDate === "string" && /^\d{8}$/.test(req.body.simulationDate) ? (req.body.simulationDate as string) : ctx.clock.today(now);
     const msg: XmlMsg = faultMessage(
       { processTime: simulationTimestamp(d, now), simulationDate: d, medicalInstitutionCode: facilityOf(req.body) ?? "", referenceClassification, characterCode: "0" },
       code,
@@ -132,7 +133,7 @@ export function createApp(ctx: ServerContext, servedHosts: ServedHosts = new Ser
   };
 
   const handlers: Record<string, Handler> = {
-    "get /api/health": ((_req, res) => send(res, S.HealthResponse, { status: "ok", version: ctx.version, simulationDate: jstDate(ctx.now()) })),
+    "get /api/health": ((_req, res) => send(res, S.HealthResponse, { status: "ok", version: ctx.version, simulationDate: ctx.clock.today() })),
 
     "post /api/v1/nonces": hot["/api/v1/nonces"],
     "post /api/v1/qualifications/card": hot["/api/v1/qualifications/card"],
@@ -259,6 +260,7 @@ export function createApp(ctx: ServerContext, servedHosts: ServedHosts = new Ser
     }),
     "post /api/admin/devices/:deviceId/revoke": ((req, res) => deviceStatus(req, res, "revoked")),
     "post /api/admin/devices/:deviceId/reactivate": ((req, res) => deviceStatus(req, res, "active")),
+    ...receconHandlers(ctx, { send, requireJson }),
   };
 
   const deviceView = (d: { deviceId: string; medicalInstitutionCode: string | null; status: "active" | "revoked"; description: string | null }) => ({

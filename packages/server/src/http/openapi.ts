@@ -3,6 +3,7 @@ import { z } from "zod";
 import { RESULT_CODES } from "../domain/result-codes.js";
 import { ROUTES } from "./route-specs.js";
 import { apiSchemas } from "../protocol/schemas.js";
+import "../protocol/rececon-schemas.js"; // registers its schemas
 
 type JsonObject = Record<string, unknown>;
 

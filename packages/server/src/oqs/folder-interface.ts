@@ -1,6 +1,6 @@
 /**
- * The 連携アプリ stand-in: answers OQSsiquc01req_*.xml dropped into `req` with OQSsiquc01res_*.xml in `res`,
- * and writes OQSsiquc01res_face_*.xml into `face` after each completed kiosk session. fs.watch gives prompt
+ * The 連携アプリ stand-in: answers `<kind>req_*.xml` dropped into `req` (file-kinds.ts: the single lookup,
+ * 一括照会, 照会番号, 薬剤・特定健診情報) with `<kind>res_*.xml` (or .pdf) in `res`, and writes OQSsiquc01res_face_*.xml into `face` after each completed kiosk session. fs.watch gives prompt
  * pick-up; a periodic rescan catches whatever the watcher misses (it can drop events).
  *
  * Nothing a request file is or contains can stop the loop or be lost:
@@ -20,9 +20,10 @@ import type { XmlMsg } from "../results/result-schema.js";
 import { encodeXmlMsg, type CharacterCode } from "./xml-codec.js";
 import { LoopBudget, type LoopBudgetOptions } from "./loop-budget.js";
 import type { OqsOutcome, OqsProcessor } from "./oqs-processor.js";
-import { errorCode, moveAside, notPlainFile, REQUEST_FILE, removeStaleTemps, statKey, writeAtomically } from "./request-files.js";
+import { answerName, parseRequestName, REQUEST_FILE, type RequestKind } from "./file-kinds.js";
+import { errorCode, moveAside, notPlainFile, removeStaleTemps, statKey, writeAtomically } from "./request-files.js";
 
-export { REQUEST_FILE } from "./request-files.js";
+export { REQUEST_FILE } from "./file-kinds.js";
 
 const DEFAULT_QUIET_MS = 2000;
 const DEFAULT_CONCURRENCY = 4;
@@ -268,7 +269,7 @@ export class OqsFolderInterface {
       if (unwritten?.key === key) return await this.answer(name, path, key, unwritten.outcome, unwritten.attempts);
       const refused = notPlainFile(st);
       if (refused) return await this.answer(name, path, key, this.options.processor.refuse(`the request is ${refused}: refused unread`, new Uint8Array(0), "xml-folder"), 0);
-      const read = await this.read(path, key);
+      const read = await this.read(path, key, parseRequestName(name)!.kind);
       if (read === "changed") return void this.seen.delete(name); // a writer is still at it: watch it again
       await this.answer(name, path, key, read, 0);
     } catch (e) {
@@ -279,7 +280,7 @@ export class OqsFolderInterface {
   }
 
   /** Reads a request through a descriptor that cannot be a symlink, a FIFO or a device; at most the size limit. */
-  private async read(path: string, key: string): Promise<OqsOutcome | "changed"> {
+  private async read(path: string, key: string, kind: RequestKind): Promise<OqsOutcome | "changed"> {
     const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((e: NodeJS.ErrnoException) => {
       if (e.code === "ELOOP") return "symlink" as const; // swapped for a symlink after the lstat
       throw e;
@@ -297,7 +298,7 @@ export class OqsFolderInterface {
       }
       const bytes = await this.readBytes(fh, st.size);
       if (statKey(await fh.stat()) !== key) return "changed";
-      return await this.options.processor.process(bytes, "xml-folder");
+      return await this.options.processor.process(bytes, "xml-folder", kind);
     } finally {
       await fh.close();
     }
@@ -316,9 +317,9 @@ export class OqsFolderInterface {
 
   /** Writes the answer, then deletes the request (or moves it to error); if the answer cannot be written, the request stays. */
   private async answer(name: string, path: string, key: string, outcome: OqsOutcome, attempts: number): Promise<void> {
-    const suffix = REQUEST_FILE.exec(name)![1];
+    const { kind, suffix } = parseRequestName(name)!;
     try {
-      await writeAtomically(this.options.folders.res, `OQSsiquc01res_${suffix}.xml`, outcome.bytes, this.options.writeFile);
+      await writeAtomically(this.options.folders.res, answerName(kind, suffix, outcome.extension ?? "xml"), outcome.bytes, this.options.writeFile);
     } catch (e) {
       const waitMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempts);
       this.unwritten.set(name, { key, outcome, attempts: attempts + 1, retryAt: this.now() + waitMs });

@@ -10,9 +10,13 @@ import { XmlMsg as XmlMsgSchema, type XmlMsg } from "../results/result-schema.js
 import type { AuditLog } from "../services/audit-log.js";
 import type { FaultInjector } from "../services/fault-injector.js";
 import type { QualificationService } from "../services/qualification-service.js";
-import { jstDate, simulationTimestamp } from "../time/jst.js";
+import type { SimulationClock } from "../services/simulation-clock.js";
+import type { RequestKind } from "./file-kinds.js";
+import type { RececonProcessor } from "./rececon-processor.js";
+import { simulationTimestamp } from "../time/jst.js";
 import {
   decodeXmlBytes,
+  encodeXmlDocument,
   encodeXmlMsg,
   formatIssuePath,
   OqsRequestError,
@@ -23,7 +27,8 @@ import {
 } from "./xml-codec.js";
 
 export interface OqsOutcome {
-  readonly msg: XmlMsg;
+  /** The answer document (XmlMsg for OQSsiquc01; the other kinds' own shapes). */
+  readonly msg: object;
   readonly bytes: Buffer;
   readonly characterCode: CharacterCode;
   /** The request could not be read or validated: the folder interface moves it aside. */
@@ -31,11 +36,14 @@ export interface OqsOutcome {
   readonly httpStatus: number;
   /** HTTP only: an injected timeout — hold the connection this long, then drop it. */
   readonly dropAfterMs: number | null;
+  /** The answer's file extension: xml, or pdf for 薬剤・特定健診情報 asked for as PDF. */
+  readonly extension?: "xml" | "pdf";
 }
 
-/** The header of a result made without a readable request: today in Japan time, ReferenceClassification 2. */
-function headerAt(now: Date, facility: string, characterCode: CharacterCode): HeaderInput {
-  return { processTime: simulationTimestamp(jstDate(now), now), simulationDate: jstDate(now), medicalInstitutionCode: facility, referenceClassification: "2", characterCode };
+/** The header of a result made without a readable request: the server's simulation date, ReferenceClassification 2. */
+export function headerAt(clock: SimulationClock, now: Date, facility: string, characterCode: CharacterCode): HeaderInput {
+  const d = clock.today(now);
+  return { processTime: simulationTimestamp(d, now), simulationDate: d, medicalInstitutionCode: facility, referenceClassification: "2", characterCode };
 }
 
 export class OqsProcessor {
@@ -44,6 +52,8 @@ export class OqsProcessor {
     private readonly faults: FaultInjector,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
+    private readonly clock: SimulationClock,
+    private readonly rececon: RececonProcessor,
   ) {}
 
   /**
@@ -55,18 +65,28 @@ export class OqsProcessor {
   }
 
   private faultOutcome(channel: "xml-http" | "xml-folder", now: Date, facility: string, characterCode: CharacterCode, code: FaultCode, detail: string | null, httpStatus: number, malformed = true): OqsOutcome {
-    const msg = faultMessage(headerAt(now, facility, characterCode), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
+    const msg = faultMessage(headerAt(this.clock, now, facility, characterCode), code, detail ? `${RESULT_CODES[code].message} ${detail}` : undefined);
     this.audit.recordResult(channel, msg, { detail: detail ? { reason: detail } : null });
     return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed, httpStatus, dropAfterMs: null };
   }
 
-  async process(bytes: Uint8Array, channel: "xml-http" | "xml-folder"): Promise<OqsOutcome> {
+  async process(bytes: Uint8Array, channel: "xml-http" | "xml-folder", kind: RequestKind = "OQSsiquc01"): Promise<OqsOutcome> {
     const now = this.now();
     let characterCode = sniffCharacterCode(bytes);
     const facility = sniffMedicalInstitutionCode(bytes);
-    const header = (): HeaderInput => headerAt(now, facility, characterCode);
+    const header = (): HeaderInput => headerAt(this.clock, now, facility, characterCode);
     const fault = (code: FaultCode, detail: string | null, malformed: boolean, httpStatus: number): OqsOutcome =>
       this.faultOutcome(channel, now, facility, characterCode, code, detail, httpStatus, malformed);
+    if (kind !== "OQSsiquc01") {
+      try {
+        const out = await this.rececon.handle(kind, decodeXmlBytes(bytes));
+        const body = out.pdf ?? encodeXmlDocument(out.doc, out.characterCode);
+        return { msg: out.doc, bytes: body, characterCode: out.characterCode, malformed: false, httpStatus: 200, dropAfterMs: null, extension: out.pdf ? "pdf" : "xml" };
+      } catch (e) {
+        if (e instanceof OqsRequestError) return fault(e.code, e.message, true, 400);
+        throw e;
+      }
+    }
 
     let req;
     try {
@@ -95,7 +115,7 @@ export class OqsProcessor {
       }
       if (action.maintenance) return fault("S901", null, false, 503);
       if (action.segment9) {
-        const msg = faultMessage({ ...header(), simulationDate: h.QualificationConfirmationDate }, action.segment9.code, action.segment9.message ?? undefined);
+        const msg = faultMessage({ ...header(), simulationDate: h.QualificationConfirmationDate ?? header().simulationDate }, action.segment9.code, action.segment9.message ?? undefined);
         this.audit.recordResult(channel, msg, { detail: { fault: "segment9" } });
         return { msg, bytes: encodeXmlMsg(msg, characterCode), characterCode, malformed: false, httpStatus: 200, dropAfterMs: null };
       }

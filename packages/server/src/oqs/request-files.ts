@@ -8,7 +8,7 @@ import type { Stats } from "node:fs";
 import { lstat, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const REQUEST_FILE = /^OQSsiquc01req_(.+)\.xml$/i;
+export { REQUEST_FILE } from "./file-kinds.js"; // every request kind the interface answers
 /** Our temporary answer files: `.oqs-<pid>-<n>.tmp`, and `.<answer name>.<pid>.tmp` from earlier versions. */
 const TEMP_FILE = /^\.(?:oqs-(\d+)-\d+|OQSsiquc01res_.*\.(\d+))\.tmp$/;
 const NAME_MAX_BYTES = 255;

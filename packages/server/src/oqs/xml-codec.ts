@@ -67,7 +67,8 @@ const d8 = z.string().regex(/^\d{8}$/, "YYYYMMDD").refine(isCompactDate, "not a 
 export const OqsRequestSchema = z.strictObject({
   XmlMsg: z.strictObject({
     MessageHeader: z.strictObject({
-      QualificationConfirmationDate: d8,
+      // Left out (or empty), the server's simulation clock gives the date.
+      QualificationConfirmationDate: opt(d8),
       MedicalInstitutionCode: z.string().regex(/^\d{10}$/, "10 digits"),
       ArbitraryFileIdentifier: opt(z.string().max(64)),
       ReferenceClassification: opt(z.literal("2", { error: "only 2 (被保険者証情報) is served by file; the card path is the kiosk's" })),
@@ -93,6 +94,11 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 export function parseOqsRequest(text: string): OqsRequest {
+  return parseXmlWith(OqsRequestSchema, text);
+}
+
+/** Any request document of the interface: the checks above, then `schema` (S904 with the first paths on failure). */
+export function parseXmlWith<S extends z.ZodType>(schema: S, text: string): z.output<S> {
   if (/<!DOCTYPE/i.test(text)) throw new OqsRequestError("S903", "DOCTYPE is not allowed (entities are never declared or expanded)");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new OqsRequestError("S903", `not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
@@ -107,7 +113,7 @@ export function parseOqsRequest(text: string): OqsRequest {
   // Before the schema, as on the JSON API: a 12-digit value is refused wherever it stands, known element or not.
   const myNumberPath = findMyNumberLikeField(doc);
   if (myNumberPath) throw new OqsRequestError("S904", `${formatIssuePath(myNumberPath)}: a 12-digit number (マイナンバー) is never accepted`);
-  const parsed = OqsRequestSchema.safeParse(doc);
+  const parsed = schema.safeParse(doc);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     throw new OqsRequestError("S904", issues.join("; "));
@@ -139,6 +145,11 @@ function writeElement(name: string, value: unknown, indent: string, out: string[
 
 /** The result document as bytes in the requested encoding, with a matching XML declaration. */
 export function encodeXmlMsg(msg: XmlMsg, characterCode: CharacterCode): Buffer {
+  return encodeXmlDocument(msg, characterCode);
+}
+
+/** Any answer document (`XmlMsg` root; absent values left out, arrays as repeated elements) as bytes. */
+export function encodeXmlDocument(msg: object, characterCode: CharacterCode): Buffer {
   const label = characterCode === "1" ? "Shift_JIS" : "UTF-8";
   const out = [`<?xml version="1.0" encoding="${label}" standalone="no"?>`];
   writeElement("XmlMsg", msg, "", out);

@@ -8,3 +8,4 @@ export * from "./routes.js";
 export * from "./server-client.js";
 export * from "../results/result-schema.js";
 export { isUsable } from "../results/result-builder.js";
+export * from "./rececon-schemas.js";

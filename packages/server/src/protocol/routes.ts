@@ -6,13 +6,14 @@
  */
 import type { z } from "zod";
 import { QualificationResponse } from "../results/result-schema.js";
+import * as R from "./rececon-schemas.js";
 import * as S from "./schemas.js";
 
 /** A body that is not JSON: XML (the file interface over HTTP), the docs page, or a JSON document with no schema. */
 export type OtherBody = "xml" | "html" | "json";
 
 export interface RouteDefinition {
-  readonly method: "get" | "post" | "delete";
+  readonly method: "get" | "post" | "put" | "delete";
   /** express syntax (:param) */
   readonly path: string;
   readonly summary: string;
@@ -86,6 +87,23 @@ export const API_ROUTES = {
     request: "xml",
     responses: { 200: "xml", 400: "xml", 503: "xml", 415: E, 413: E },
   },
+  xmlRececon: {
+    method: "post",
+    path: "/api/xml/:kind",
+    summary:
+      "The other レセコン file interfaces over HTTP, kind = OQSmuquc01, OQSmuquc02 (一括照会), OQSsiimm01, OQSmuimm01, OQSmuimm02 (照会番号), YZKsiquc01 (薬剤情報), TKKsiquc01 (特定健診情報): the request XML in, the answer out (XML, or application/pdf for FileCategory 1/3).",
+    tag: "xml",
+    request: "xml",
+    responses: { 200: "xml", 400: "xml", 404: E, 415: E, 413: E },
+  },
+  medicalInfo: {
+    method: "post",
+    path: "/api/v1/medical-info",
+    summary: "What the doctor can see now: the patient's 薬剤情報 and 特定健診情報 at this facility, each only with a current consent (else the reason code).",
+    tag: "lookup",
+    request: R.MedicalInfoRequest,
+    responses: { 200: R.MedicalInfoResponse, ...errors },
+  },
   docs: { method: "get", path: "/api/docs", summary: "This API as an HTML page.", tag: "meta", responses: { 200: "html" } },
   openApi: { method: "get", path: "/api/docs/openapi.json", summary: "OpenAPI 3.1 document generated from the zod schemas.", tag: "meta", responses: { 200: "json" } },
   reseed: {
@@ -115,6 +133,16 @@ export const API_ROUTES = {
     tag: "admin",
     admin: true,
     responses: { 200: S.ScenarioApplied, 401: E, 404: E, 409: E },
+  },
+  clock: { method: "get", path: "/api/admin/clock", summary: "The server's simulation clock: the date requests without one are answered on.", tag: "admin", admin: true, responses: { 200: R.ClockResponse, 401: E } },
+  setClock: {
+    method: "put",
+    path: "/api/admin/clock",
+    summary: 'Set the simulation date ({"date":"YYYYMMDD"}) or go back to real time ({"date":null}); kept in the database.',
+    tag: "admin",
+    admin: true,
+    request: R.ClockSetRequest,
+    responses: { 200: R.ClockResponse, 400: E, 401: E, 415: E },
   },
   faults: { method: "get", path: "/api/admin/faults", summary: "Active faults.", tag: "admin", admin: true, responses: { 200: S.FaultList, 401: E } },
   addFault: { method: "post", path: "/api/admin/faults", summary: "Inject a fault (per facility or global).", tag: "admin", admin: true, request: S.FaultCreateRequest, responses: { 200: S.Fault, 400: E, 401: E } },

@@ -56,7 +56,7 @@ function insertCardLinks(db: SqliteDatabase, seed: SeedData, personId?: string):
 /** Replaces every domain table with the seed. The audit log is kept (it records the reseed). */
 export function reseed(db: SqliteDatabase, seed: SeedData): SeedSummary {
   return db.transaction(() => {
-    for (const table of ["consents", "confirmations", "faults", "benefits", "card_links", "documents", "qualifications", "persons", "insurers", "devices"])
+    for (const table of ["consents", "confirmations", "bulk_receptions", "reference_numbers", "faults", "benefits", "card_links", "documents", "qualifications", "persons", "insurers", "devices"])
       db.exec(`DELETE FROM ${table}`);
     const insIns = db.prepare("INSERT INTO insurers (insurer_number, name, kind) VALUES (?, ?, ?)");
     for (const i of seed.insurers) insIns.run(i.insurerNumber, i.name, i.kind);

@@ -18,7 +18,10 @@ export type AuditChannel =
   | "registration"
   | "consent"
   | "session-complete"
-  | "admin";
+  | "admin"
+  | "xml-bulk"
+  | "reference-number"
+  | "medical-info";
 
 export interface AuditRecord {
   readonly channel: AuditChannel;

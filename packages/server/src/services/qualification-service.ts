@@ -32,13 +32,15 @@ import type { CardLink, CardLinkStore } from "../store/card-link-store.js";
 import type { ConfirmationStore } from "../store/confirmation-store.js";
 import { VersionedCache, type DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
-import { jstDate, simulationTimestamp, type CompactDate } from "../time/jst.js";
+import type { ReferenceNumberStore } from "../store/reference-number-store.js";
+import { simulationTimestamp, type CompactDate } from "../time/jst.js";
 import type { AuditChannel, AuditLog } from "./audit-log.js";
 import type { CertificateVerifier, InspectedCertificate } from "./certificate-verifier.js";
 import { ConsentService } from "./consent-service.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import type { NonceStore } from "./nonce-store.js";
 import type { BenefitLookups } from "./benefit-lookups.js";
+import type { SimulationClock } from "./simulation-clock.js";
 
 export interface LookupAnswer {
   readonly msg: XmlMsg;
@@ -63,6 +65,10 @@ export interface QualificationServiceDeps {
   readonly now: () => Date;
   /** 医療費助成 (PMH), 医療扶助 and the 2026 後期高齢者 documents (services/benefit-lookups.ts). */
   readonly benefits: BenefitLookups;
+  /** The server's simulation date, for requests without one. */
+  readonly clock: SimulationClock;
+  /** 照会番号 registered per facility and person: results carry it unless the request brings its own. */
+  readonly references: ReferenceNumberStore;
 }
 
 type AuthOutcome =
@@ -100,7 +106,7 @@ export class QualificationService {
   }
 
   private today(now: Date): CompactDate {
-    return jstDate(now);
+    return this.deps.clock.today(now);
   }
 
   /** Nonce, certificate chain and dates, proof of presence (PIN signature or device), then the serial's link. */
@@ -224,7 +230,7 @@ export class QualificationService {
       const results = outcome.qualifications.map((q) => resultOfQualification(person, q, d, provision));
       return this.deps.benefits.apply(person, outcome, results, d, facility, snapshot);
     });
-    const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber);
+    const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber ?? this.deps.references.get(facility, personId) ?? undefined);
     return { msg, usable: isUsable(msg) };
   }
 
@@ -274,6 +280,9 @@ export class QualificationService {
     const withBenefits = only ? this.deps.benefits.apply(only, outcome, plain, d, req.medicalInstitutionCode, {}) : { validity: outcome.validity, results: plain };
     const results = withBenefits.results;
     outcome = { ...outcome, validity: withBenefits.validity };
+    const persons = new Set(outcome.qualifications.map((q) => q.personId));
+    const onlyPerson = persons.size === 1 ? [...persons][0]! : null;
+    const referenceNumber = req.referenceNumber ?? (onlyPerson ? (this.deps.references.get(req.medicalInstitutionCode, onlyPerson) ?? undefined) : undefined);
     const notices: NoticeCode[] = [];
     let msg: XmlMsg | null = null;
     let documentId: string | null = null;
@@ -282,13 +291,13 @@ export class QualificationService {
       const documents = this.deps.benefits.documentsFor(people.get(q.personId)!, q, store.documentsOf(q.qualificationId), d);
       const check = documentCheck(req.presentedDocument, documents, d, req.cardReadFailure);
       documentId = check.document?.documentId ?? null;
-      if (!check.ok) msg = refusalMessage(h, check.code, { validity: outcome.validity, results }, req.referenceNumber);
+      if (!check.ok) msg = refusalMessage(h, check.code, { validity: outcome.validity, results }, referenceNumber);
       else if (check.notice) notices.push(check.notice);
     }
-    msg ??= successMessage(h, outcome.validity, results, notices, req.referenceNumber);
+    msg ??= successMessage(h, outcome.validity, results, notices, referenceNumber);
     const done = msg;
     await commits.run(() => audit.recordResult(channel, done, {
-      personId: outcome.qualifications.length === 1 ? outcome.qualifications[0]!.personId : null,
+      personId: onlyPerson,
       detail: {
         ...(req.presentedDocument && { presentedDocument: req.presentedDocument }),
         ...(documentId && { documentId }),

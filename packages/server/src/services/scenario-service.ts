@@ -11,7 +11,6 @@ import type { SeedData } from "../seed/seed-loader.js";
 import type { CardLinkStore } from "../store/card-link-store.js";
 import type { DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
-import { jstDate } from "../time/jst.js";
 import type { AuditLog } from "./audit-log.js";
 import { applyBenefitAction } from "./benefit-actions.js";
 import { BenefitStore } from "../store/benefit-store.js";
@@ -25,7 +24,8 @@ export class ScenarioService {
     private readonly links: CardLinkStore,
     private readonly audit: AuditLog,
     private readonly seed: () => SeedData,
-    private readonly now: () => Date,
+    /** The simulation date (the server's clock). */
+    private readonly today: () => string,
     private readonly dataVersion: DataVersion,
   ) {}
 
@@ -62,7 +62,7 @@ export class ScenarioService {
         registeredForInsurance: l.registeredForInsurance,
         status: l.status,
       })),
-      cardPathValidityToday: cardPathValidity(quals, jstDate(this.now())).validity,
+      cardPathValidityToday: cardPathValidity(quals, this.today()).validity,
     };
   }
 
@@ -89,7 +89,7 @@ export class ScenarioService {
 
   apply(personId: string, action: PersonAction): ActionOutcome {
     if (!this.store.person(personId)) return { ok: false, code: "R008", message: `no person ${personId}` };
-    const today = jstDate(this.now());
+    const today = this.today();
     const conflict = (message: string): ActionOutcome => ({ ok: false, code: "R010", message });
     switch (action.action) {
       case "lose-qualification": {

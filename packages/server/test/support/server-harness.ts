@@ -166,3 +166,20 @@ export function admin(h: Harness) {
 export const body = (r: { body: QualificationResponse }) => r.body.XmlMsg.MessageBody;
 export const header = (r: { body: QualificationResponse }) => r.body.XmlMsg.MessageHeader;
 export const firstResult = (r: { body: QualificationResponse }) => r.body.XmlMsg.MessageBody.ResultList?.ResultOfQualificationConfirmation[0];
+
+/** POST an XML document to /api/xml/<kind>; the answer body as bytes (XML or PDF). */
+export function postXml(h: Harness, kind: string, payload: string | Buffer, type = "application/xml") {
+  return h.http
+    .post(`/api/xml/${kind}`)
+    .set("content-type", type)
+    .send(payload as string)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => cb(null, Buffer.concat(chunks)));
+    });
+}
+
+/** The text of the first <name> element. */
+export const xmlTag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
