@@ -142,7 +142,8 @@ describe("the catalogue (fixtures/scenarios)", () => {
   const names = new Set(catalogue.map((s) => s.name));
 
   it("every file is valid and named after its scenario", () => {
-    expect(readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".json")).length).toBe(catalogue.length);
+    // scenario.schema.json sits beside them (the JSON Schema the files name), not a scenario.
+    expect(readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".json") && f !== "scenario.schema.json").length).toBe(catalogue.length);
   });
 
   it("covers every case in issue 6's list", () => {
