@@ -50,9 +50,9 @@ import { CardLinkStore } from "./store/card-link-store.js";
 import { ConfirmationStore } from "./store/confirmation-store.js";
 import { DataVersion } from "./store/data-version.js";
 import { QualificationStore } from "./store/qualification-store.js";
+import { ReferenceNumberStore } from "./store/reference-number-store.js";
 import { BenefitLookups } from "./services/benefit-lookups.js";
 import { BenefitStore } from "./store/benefit-store.js";
-import { ReferenceNumberStore } from "./store/reference-number-store.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -214,7 +214,8 @@ async function startServer(
   const references = new ReferenceNumberStore(db, dataVersion);
   const consents = new ConsentService(db, confirmations, audit, now, sessionTtlMs, dataVersion);
   const commits = new GroupCommit(db, checkpointer ? { checkpoint: () => checkpointer.checkpoint() } : {});
-  const benefits = new BenefitLookups(new BenefitStore(db), links);
+  const benefitStore = new BenefitStore(db);
+  const benefits = new BenefitLookups(benefitStore, links);
   const qualifications = new QualificationService({ store, links, confirmations, consents, nonces, certificates, devices, audit, commits, dataVersion, now, clock, references, benefits });
   const referenceService = new ReferenceService(store, references, audit, clock);
   const bulk = new BulkService(db, qualifications, referenceService, now, { processingMs: options.bulkProcessingMs, maxPersons: options.bulkMaxPersons });

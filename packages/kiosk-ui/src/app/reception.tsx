@@ -30,8 +30,8 @@ import {
   validityLabel,
 } from "@onshi-sim/texts";
 import type { AgentConnection, AgentState, UiConfig } from "./agent-client.js";
-import { BenefitRows } from "./reception-benefits.js";
 import { DoctorView } from "./doctor-view.js";
+import { BenefitRows } from "./reception-benefits.js";
 
 /** 1 → 資格有効, 2/3 → 資格無効, 4 → 資格情報なし, 5 → 複数該当. */
 export function validityBadge(validity: string | null | undefined) {

@@ -202,10 +202,10 @@ export const MIGRATIONS: readonly Migration[] = [
         registered_at TEXT NOT NULL,
         PRIMARY KEY (medical_institution_code, person_id)
       ) WITHOUT ROWID;
-    `,
-  },
-  {
-    version: 4,
+      `,
+    },
+    {
+      version: 4,
     name: "医療費助成 受給者証, 医療扶助 tickets, 資格確認書 applications",
     // Read per person by store/benefit-store.ts; one JSON body per row (never searched by its fields).
     sql: `

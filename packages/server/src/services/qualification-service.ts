@@ -39,8 +39,8 @@ import type { CertificateVerifier, InspectedCertificate } from "./certificate-ve
 import { ConsentService } from "./consent-service.js";
 import type { DeviceRegistry } from "./device-registry.js";
 import type { NonceStore } from "./nonce-store.js";
-import type { BenefitLookups } from "./benefit-lookups.js";
 import type { SimulationClock } from "./simulation-clock.js";
+import type { BenefitLookups } from "./benefit-lookups.js";
 
 export interface LookupAnswer {
   readonly msg: XmlMsg;
@@ -63,12 +63,12 @@ export interface QualificationServiceDeps {
   readonly commits: GroupCommit;
   readonly dataVersion: DataVersion;
   readonly now: () => Date;
-  /** 医療費助成 (PMH), 医療扶助 and the 2026 後期高齢者 documents (services/benefit-lookups.ts). */
-  readonly benefits: BenefitLookups;
   /** The server's simulation date, for requests without one. */
   readonly clock: SimulationClock;
   /** 照会番号 registered per facility and person: results carry it unless the request brings its own. */
   readonly references: ReferenceNumberStore;
+  /** 医療費助成 (PMH), 医療扶助 and the 2026 後期高齢者 documents (services/benefit-lookups.ts). */
+  readonly benefits: BenefitLookups;
 }
 
 type AuthOutcome =
@@ -275,14 +275,14 @@ export class QualificationService {
       consents: {},
     };
     const plain = outcome.qualifications.map((q) => resultOfQualification(people.get(q.personId)!, q, d, provision));
+    const persons = new Set(outcome.qualifications.map((q) => q.personId));
+    const onlyPerson = persons.size === 1 ? [...persons][0]! : null;
+    const referenceNumber = req.referenceNumber ?? (onlyPerson ? (this.deps.references.get(req.medicalInstitutionCode, onlyPerson) ?? undefined) : undefined);
     // The number path has no PMH screen: 受給者証 are not carried; 医療扶助 answers as on the card path.
     const only = outcome.qualifications.length === 1 ? people.get(outcome.qualifications[0]!.personId) : undefined;
     const withBenefits = only ? this.deps.benefits.apply(only, outcome, plain, d, req.medicalInstitutionCode, {}) : { validity: outcome.validity, results: plain };
     const results = withBenefits.results;
     outcome = { ...outcome, validity: withBenefits.validity };
-    const persons = new Set(outcome.qualifications.map((q) => q.personId));
-    const onlyPerson = persons.size === 1 ? [...persons][0]! : null;
-    const referenceNumber = req.referenceNumber ?? (onlyPerson ? (this.deps.references.get(req.medicalInstitutionCode, onlyPerson) ?? undefined) : undefined);
     const notices: NoticeCode[] = [];
     let msg: XmlMsg | null = null;
     let documentId: string | null = null;
