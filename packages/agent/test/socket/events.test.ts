@@ -97,6 +97,7 @@ describe("event maps (type-level: both ends agree)", () => {
     expectTypeOf<SchemaOf<"session:pin">>().toEqualTypeOf<PayloadOf<"session:pin">>();
     expectTypeOf<SchemaOf<"session:face-frame">>().toEqualTypeOf<PayloadOf<"session:face-frame">>();
     expectTypeOf<SchemaOf<"session:consent">>().toEqualTypeOf<PayloadOf<"session:consent">>();
+    expectTypeOf<SchemaOf<"session:register">>().toEqualTypeOf<PayloadOf<"session:register">>();
     expectTypeOf<SchemaOf<"staff:visual">>().toEqualTypeOf<PayloadOf<"staff:visual">>();
     expectTypeOf<SchemaOf<"dev:insert-card">>().toEqualTypeOf<PayloadOf<"dev:insert-card">>();
     expectTypeOf<SchemaOf<"dev:reader-broken">>().toEqualTypeOf<PayloadOf<"dev:reader-broken">>();
