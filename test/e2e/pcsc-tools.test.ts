@@ -7,17 +7,18 @@
  *
  * The card's counters live in a temp ONSHI_SIM_DATA_DIR, so every run starts from 3 PIN tries.
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, verify as rsaVerify, X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromHex, toHex } from "@onshi-sim/apdu";
+import { toHex } from "@onshi-sim/apdu";
 import { REPO_ROOT } from "@onshi-sim/card-sim";
 import { findExecutable } from "@onshi-sim/card-sim";
 import { fixtureCa, loadFixture } from "../support/cards.js";
 import { acquireVpcdSlot, describePcsc, type VpcdSlotLease } from "../support/pcscd.js";
+import { run, scriptor, waitForCardState } from "../support/pcsc-tools.js";
 
 const BIN = join(REPO_ROOT, "packages", "cli", "bin", "onshi-sim.js");
 const SELECT_JPKI = "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01";
@@ -25,76 +26,6 @@ const selectEf = (fid: string) => `00 A4 02 0C 02 ${fid.slice(0, 2)} ${fid.slice
 /** DER prefix of a DigestInfo for SHA-256 (RFC 8017 §9.2 note 1). */
 const SHA256_DIGEST_INFO_PREFIX = "3031300D060960864801650304020105000420";
 const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, "$1 ");
-
-interface Exchange {
-  command: string;
-  response: Uint8Array;
-  sw: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout, encoding: "utf8" }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/**
- * scriptor prints each command as `> 00 A4 ...` and each answer as `< XX XX ... : <SW text>`, 16 bytes a
- * line; with a script file it also echoes the file's lines, which start with neither `>` nor `<`.
- */
-function parseScriptorOutput(out: string): Exchange[] {
-  const exchanges: Exchange[] = [];
-  let command: string | undefined;
-  let answer: string[] | undefined;
-  for (const line of out.split("\n")) {
-    if (command !== undefined && answer) answer.push(line);
-    else if (line.startsWith("> ")) command = line.slice(2).trim();
-    else if (line.startsWith("< ") && command !== undefined) answer = [line.slice(2)];
-    if (command === undefined || !answer) continue;
-    const joined = answer.join(" ");
-    const colon = joined.indexOf(" : ");
-    if (colon < 0) continue;
-    const bytes = fromHex(joined.slice(0, colon).replace(/\s+/g, ""));
-    exchanges.push({ command, response: bytes.slice(0, -2), sw: toHex(bytes.slice(-2)) });
-    command = undefined;
-    answer = undefined;
-  }
-  return exchanges;
-}
-
-/** Runs scriptor on `reader` with the lines as its script file; fails the test when scriptor fails. */
-async function scriptor(dir: string, reader: string, name: string, lines: string[]): Promise<Exchange[]> {
-  const file = join(dir, `${name}.apdu`);
-  writeFileSync(file, lines.join("\n") + "\n");
-  const r = await run("scriptor", ["-r", reader, file]);
-  if (r.code !== 0) throw new Error(`scriptor ${name} failed (exit ${r.code}): ${r.stderr.trim()}\n${r.stdout}`);
-  const exchanges = parseScriptorOutput(r.stdout);
-  const sent = lines.filter((l) => l.trim() && !l.startsWith("#")).length;
-  expect(exchanges.length, `scriptor ${name} answered ${exchanges.length} of ${sent} commands:\n${r.stdout}`).toBe(sent);
-  return exchanges;
-}
-
-/** `pcsc_scan -c` prints every reader's state once and quits; true when `reader` holds a card. */
-async function pcscScanSeesCard(reader: string): Promise<boolean | undefined> {
-  const r = await run("pcsc_scan", ["-c", "-n"], process.env, 10_000);
-  const block = r.stdout.split(/\n(?= Reader \d+:)/).find((b) => b.includes(`: ${reader}\n`));
-  if (!block) return undefined;
-  return /Card state: Card inserted/.test(block);
-}
-
-async function waitForCardState(reader: string, present: boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last: boolean | undefined;
-  while (Date.now() < deadline) {
-    last = await pcscScanSeesCard(reader);
-    if (last === present) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`pcsc_scan did not see "${reader}" ${present ? "with" : "without"} a card within ${ms} ms (last seen: ${last === undefined ? "no such reader" : last ? "card" : "no card"})`);
-}
 
 const tools = Boolean(findExecutable("scriptor") && findExecutable("pcsc_scan"));
 const TOOLS_MISSING = "pcsc-tools is not installed (scriptor, pcsc_scan): apt-get install -y pcsc-tools";

@@ -8,10 +8,11 @@
  *   const { agent, close } = await assembleAgent({ readers: [{ kind: "memory" }], qualification, token, staffPin });
  */
 import { X509Certificate } from "node:crypto";
-import { loadCardFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
+import { isPhoneId, loadCardFixtures, loadPhoneFixtures, loadTestCa } from "@onshi-sim/jpki-testkit";
 import { createAgent, type DevCardSlots, type FaceVerifier, type QualificationPort, type ReaderAgent, type ReaderDevice, type ReceptionSessionOptions } from "@onshi-sim/agent";
 import type { WorkerFaceVerifierOptions } from "@onshi-sim/agent";
-import { ensurePcscd, vpcdReaderName, type CardStateStore } from "@onshi-sim/card-sim";
+import { ensurePcscd, MemoryOwnerAuth, vpcdReaderName, type CardStateStore } from "@onshi-sim/card-sim";
+import { DevCardError } from "@onshi-sim/agent";
 import { MemoryReaderTransport, type ReaderTransport } from "@onshi-sim/reader-bindings";
 import { fixtureCardFactory, knownFixtureCards, memoryDevCards, type ReleasableCard } from "./fixture-cards.js";
 import { DEFAULT_DEVICE_ID, loadReaderDevice } from "./reader-device.js";
@@ -41,11 +42,22 @@ export interface AssembleAgentOptions {
    * dev:insert-card / dev:remove-card with the fixture cards, into the memory readers or the vpcd slot (one of
    * them). Cards are made by `makeCard`, else by fixtureCardFactory over `stateStore` for `holder`.
    */
-  readonly devCards?: { readonly makeCard?: (cardId: string) => Promise<ReleasableCard>; readonly stateStore?: CardStateStore; readonly holder?: string };
+  readonly devCards?: {
+    readonly makeCard?: (cardId: string) => Promise<ReleasableCard>;
+    readonly stateStore?: CardStateStore;
+    readonly holder?: string;
+    /** The iPhones' owner-auth states, when `makeCard` makes phones too (it must give them these). */
+    readonly ownerAuthOf?: (phoneId: string) => MemoryOwnerAuth;
+  };
   /** A face verifier to share (not closed here), `{ worker }` for a new WorkerFaceVerifier (closed with the agent), or none. */
   readonly face?: FaceVerifier | { readonly worker: WorkerFaceVerifierOptions };
   readonly session?: ReceptionSessionOptions;
   readonly log?: (line: string) => void;
+  /**
+   * The phone reader (smartphone マイナ保険証): a reader name; it serves the first card reader. null/absent: none.
+   * Dev phones go into it with dev:insert-card {reader}; dev:phone-owner-auth is the iPhone's Face ID.
+   */
+  readonly phoneReader?: string | null;
 }
 
 export interface AssembledAgent {
@@ -68,10 +80,18 @@ export async function assembleAgent(options: AssembleAgentOptions): Promise<Asse
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
   try {
-    const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
+    const [cards, phones, ca] = await Promise.all([loadCardFixtures(), loadPhoneFixtures(), loadTestCa()]);
+    // The virtual iPhones' owner-auth state, one per phone, set by dev:phone-owner-auth (the trainer's switch).
+    const ownerAuths = new Map<string, MemoryOwnerAuth>();
+    const ownerAuthOf = options.devCards?.ownerAuthOf ?? ((id: string) => ownerAuths.get(id) ?? ownerAuths.set(id, new MemoryOwnerAuth()).get(id)!);
     const device = typeof options.device === "object" ? options.device : loadReaderDevice(options.device ?? DEFAULT_DEVICE_ID);
     const dev = options.devCards;
-    const makeCard = dev ? (dev.makeCard ?? fixtureCardFactory({ ...(dev.stateStore ? { stateStore: dev.stateStore } : {}), ...(dev.holder ? { holder: dev.holder } : {}) })) : undefined;
+    const makeCard = dev ? (dev.makeCard ?? fixtureCardFactory({ ownerAuth: ownerAuthOf, ...(dev.stateStore ? { stateStore: dev.stateStore } : {}), ...(dev.holder ? { holder: dev.holder } : {}) })) : undefined;
+    const ownerAuth = (phoneId: string, authenticated: boolean) => {
+      const phone = phones.find((p) => p.fixture.id === phoneId);
+      if (!phone || phone.fixture.os !== "iphone") throw new DevCardError("unknown-card", `no iPhone "${phoneId}"; known: ${phones.filter((p) => p.fixture.os === "iphone").map((p) => p.fixture.id).join(", ")}`);
+      ownerAuthOf(phoneId).set(authenticated);
+    };
     const cardSides = options.readers.filter((r) => r.kind === "memory" || r.kind === "vpcd").length;
     if (makeCard && cardSides !== 1) throw new Error("dev cards go into one memory transport or one vpcd slot: give exactly one of them");
 
@@ -86,7 +106,13 @@ export async function assembleAgent(options: AssembleAgentOptions): Promise<Asse
         if (makeCard) {
           const slots = memoryDevCards(memory, makeCard);
           cleanups.push(async () => slots.releaseAll());
-          devCards = slots;
+          // A phone goes onto the phone reader whichever reader was named (the trainer's reader list has no phone reader).
+          const phoneReader = options.phoneReader ?? null;
+          devCards = {
+            insert: (id, reader) => slots.insert(id, phoneReader && isPhoneId(id) ? phoneReader : reader),
+            remove: slots.remove,
+            ownerAuth,
+          };
         }
         continue;
       }
@@ -130,7 +156,8 @@ export async function assembleAgent(options: AssembleAgentOptions): Promise<Asse
       device,
       staffPin: options.staffPin,
       fixtureCas: [new X509Certificate(ca.certificateDer)],
-      lookupCard: knownFixtureCards(cards),
+      lookupCard: knownFixtureCards(cards, phones),
+      ...(options.phoneReader ? { phoneReader: options.phoneReader } : {}),
       ...(faceVerifier ? { faceVerifier } : {}),
       ...(devCards ? { devCards } : {}),
       ...(options.session ? { session: options.session } : {}),

@@ -126,10 +126,30 @@ export class MyNumberCardClient {
     return this.#readDerFile("read user-auth CA certificate");
   }
 
-  /** True when the card's user-auth certificate was issued by one of the fixture CAs. */
+  /**
+   * EF 0006 of the JPKI AP: which token this is (REFERENCE §6 [R]) — the card (`JPKIAPICCTOKEN2`), an Android
+   * phone (`JPKIAPGPSETOKEN`) or an iPhone (`JPKIAPIOSTOKEN`). Anything else counts as a card.
+   */
+  async readTokenKind(): Promise<"card" | "android" | "iphone"> {
+    await this.#selectEf("JPKI", JPKI_EF.TOKEN_INFO);
+    const label = new TextDecoder().decode(await this.#read(0, 0x20, "read token info")).replace(/[\s\0]+$/, "");
+    return label === "JPKIAPGPSETOKEN" ? "android" : label === "JPKIAPIOSTOKEN" ? "iphone" : "card";
+  }
+
+  /**
+   * True when the card's user-auth certificate was issued by one of the fixture CAs. A token that does not let
+   * the certificate be read yet (an Android phone before its PIN: 69 82) counts as real — PIN safety applies —
+   * and is asked again once it can be read.
+   */
   async isFixtureCard(): Promise<boolean> {
     if (this.#isFixtureCard !== undefined) return this.#isFixtureCard;
-    const der = this.#userAuthCertificate ?? (await this.readUserAuthCertificate());
+    let der: Uint8Array;
+    try {
+      der = this.#userAuthCertificate ?? (await this.readUserAuthCertificate());
+    } catch (e) {
+      if (e instanceof CardStatusError && e.sw === SW.SECURITY_STATUS_NOT_SATISFIED) return false;
+      throw e;
+    }
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(der);

@@ -3,7 +3,7 @@
  * (a fixture file, a generated card, a test). `fromLoadedCard` adapts a fixture.
  */
 import { createPublicKey, sign as rsaSign, type KeyObject } from "node:crypto";
-import type { LoadedCard } from "@onshi-sim/jpki-testkit";
+import type { LoadedCard, LoadedPhone } from "@onshi-sim/jpki-testkit";
 import { concatBytes, fromHex } from "@onshi-sim/apdu";
 import { SW, type StatusWord } from "@onshi-sim/apdu";
 import { JPKI_TOKEN_LABEL, TAG } from "@onshi-sim/apdu";
@@ -11,7 +11,14 @@ import type { RetryCounters } from "./card-state.js";
 import { encodeTlv } from "@onshi-sim/apdu";
 import { matchNumberB } from "@onshi-sim/apdu";
 
+/** What kind of JPKI token it is: the card itself, or the card's function on a phone (REFERENCE §6). */
+export type TokenKind = "card" | "android" | "iphone";
+
+/** EF 0006 (token info, 32 bytes, space-padded) per token kind [R: jpki/myna src/jpki.rs]. */
+export const TOKEN_LABELS: Readonly<Record<TokenKind, string>> = { card: JPKI_TOKEN_LABEL, android: "JPKIAPGPSETOKEN", iphone: "JPKIAPIOSTOKEN" };
+
 export interface VirtualCardData {
+  readonly kind?: "card";
   readonly id: string;
   readonly atr: Uint8Array;
   /** SW answered by VERIFY once a PIN is blocked (real cards: 69 84; some drivers expect 69 83). */
@@ -95,8 +102,41 @@ export function buildCardFace(input: {
   return encodeTlv(TAG.KENKAKU_CARD_FACE, withHeader(fields));
 }
 
-function tokenInfo(): Uint8Array {
-  return utf8(JPKI_TOKEN_LABEL.padEnd(32, " "));
+function tokenInfo(kind: TokenKind = "card"): Uint8Array {
+  return utf8(TOKEN_LABELS[kind].padEnd(32, " "));
+}
+
+/**
+ * A phone's JPKI token: the JPKI AP only (its AID unchanged), with the phone's own user-auth certificate and
+ * key. Android: PIN EF 0018 (3 tries) and the certificate 000A readable only after it; iPhone: no PIN EF, the key
+ * usable only while the owner is authenticated on the phone.
+ */
+export interface VirtualPhoneData {
+  readonly kind: "phone";
+  readonly os: "android" | "iphone";
+  readonly id: string;
+  readonly atr: Uint8Array;
+  readonly blockedSw: StatusWord;
+  /** Android only. */
+  readonly pin: string | null;
+  readonly initialRetries: Partial<RetryCounters>;
+  readonly files: { readonly caCertificate: Uint8Array; readonly userAuthCertificate: Uint8Array; readonly tokenInfo: Uint8Array };
+  readonly userAuthKey: KeyObject;
+}
+
+export function fromLoadedPhone(phone: LoadedPhone): VirtualPhoneData {
+  const f = phone.fixture;
+  return {
+    kind: "phone",
+    os: f.os,
+    id: f.id,
+    atr: fromHex(f.atr),
+    blockedSw: f.profile.blockedSw === "6983" ? SW.AUTH_METHOD_BLOCKED : SW.REFERENCE_DATA_NOT_USABLE,
+    pin: f.pin,
+    initialRetries: { userAuth: f.retries.userAuth },
+    files: { caCertificate: phone.caCertificateDer, userAuthCertificate: phone.userAuthCertificateDer, tokenInfo: tokenInfo(f.os) },
+    userAuthKey: phone.userAuthKey,
+  };
 }
 
 export function fromLoadedCard(card: LoadedCard): VirtualCardData {

@@ -16,12 +16,14 @@ import { SW, verifyFailed, type StatusWord } from "@onshi-sim/apdu";
 import { AID, JPKI_EF, KENHOJO_EF, KENKAKU_EF, type ApplicationName } from "@onshi-sim/apdu";
 import { MemoryCardStateStore, PIN_OBJECTS, type CardClaim, type CardState, type CardStateStore, type PinObjectName } from "./card-state.js";
 import type { SmartCard } from "@onshi-sim/reader-bindings";
-import type { VirtualCardData } from "./virtual-card-data.js";
+import type { VirtualCardData, VirtualPhoneData } from "./virtual-card-data.js";
+import { MemoryOwnerAuth, type OwnerAuthGate } from "./owner-auth.js";
 
 type ElementaryFile =
   | { readonly kind: "binary"; readonly content: Uint8Array; readonly readableAfter: readonly PinObjectName[] | "always" }
   | { readonly kind: "pin"; readonly pin: PinObjectName; readonly reference: Uint8Array | null }
-  | { readonly kind: "key"; readonly key: KeyObject; readonly usableAfter: PinObjectName };
+  /** `owner-auth`: the iPhone's key, usable while the owner is authenticated on the phone (OwnerAuthGate). */
+  | { readonly kind: "key"; readonly key: KeyObject; readonly usableAfter: PinObjectName | "owner-auth" };
 
 interface Application {
   readonly name: ApplicationName;
@@ -36,6 +38,8 @@ export interface VirtualCardOptions {
   readonly holder?: string;
   /** Called after every exchange (for transcripts and the trainer timeline). The VERIFY data is still in `command`: mask it. */
   readonly onExchange?: (command: Uint8Array, response: Uint8Array) => void;
+  /** An iPhone's "owner authenticated" state (default: in memory, not authenticated). Ignored by cards and Android. */
+  readonly ownerAuth?: OwnerAuthGate;
 }
 
 /** Every SW this card can answer; the fuzz test holds the card to this list. */
@@ -67,7 +71,9 @@ const MAX_DIGEST_INFO = 245;
 export class VirtualMyNumberCard implements SmartCard {
   readonly id: string;
   readonly atr: Uint8Array;
-  readonly #data: VirtualCardData;
+  readonly #data: VirtualCardData | VirtualPhoneData;
+  /** The iPhone's owner-auth state (every token has one; only the iPhone's key asks it). */
+  readonly ownerAuth: OwnerAuthGate;
   readonly #applications: readonly Application[];
   readonly #store: CardStateStore;
   readonly #onExchange: VirtualCardOptions["onExchange"];
@@ -79,8 +85,9 @@ export class VirtualMyNumberCard implements SmartCard {
   #currentEf: ElementaryFile | undefined;
   readonly #verified = new Set<PinObjectName>();
 
-  constructor(data: VirtualCardData, options: VirtualCardOptions = {}) {
+  constructor(data: VirtualCardData | VirtualPhoneData, options: VirtualCardOptions = {}) {
     this.id = data.id;
+    this.ownerAuth = options.ownerAuth ?? new MemoryOwnerAuth();
     this.atr = data.atr;
     this.#data = data;
     this.#store = options.stateStore ?? new MemoryCardStateStore();
@@ -93,7 +100,7 @@ export class VirtualMyNumberCard implements SmartCard {
       this.#claim.release();
       throw e;
     }
-    this.#applications = buildApplications(data);
+    this.#applications = data.kind === "phone" ? buildPhoneApplications(data) : buildApplications(data);
   }
 
   /** Gives the card back to its store (another holder may take it now); this object answers nothing after. */
@@ -245,9 +252,11 @@ export class VirtualMyNumberCard implements SmartCard {
     const ef = this.#currentEf;
     if (!ef || ef.kind !== "key") return encodeResponseApdu(SW.COMMAND_NOT_ALLOWED_NO_EF);
     if (c.data.length === 0 || c.data.length > MAX_DIGEST_INFO) return encodeResponseApdu(SW.WRONG_LENGTH);
-    if (!this.#verified.has(ef.usableAfter)) return encodeResponseApdu(SW.SECURITY_STATUS_NOT_SATISFIED);
+    // The iPhone refuses like a card without its PIN (69 82) until the owner authenticates on the phone.
+    if (ef.usableAfter === "owner-auth" ? !this.ownerAuth.isAuthenticated() : !this.#verified.has(ef.usableAfter)) return encodeResponseApdu(SW.SECURITY_STATUS_NOT_SATISFIED);
     // PKCS#1 v1.5 type-1 padding over exactly the DigestInfo sent, as the card does (it never hashes).
     const signature = privateEncrypt({ key: ef.key, padding: cryptoConstants.RSA_PKCS1_PADDING }, c.data);
+    if (ef.usableAfter === "owner-auth") this.ownerAuth.consume(); // one Face ID, one signature
     return encodeResponseApdu(SW.OK, new Uint8Array(signature));
   }
 
@@ -257,7 +266,7 @@ export class VirtualMyNumberCard implements SmartCard {
   }
 }
 
-function initialState(data: VirtualCardData): CardState {
+function initialState(data: VirtualCardData | VirtualPhoneData): CardState {
   const retries = {} as Record<PinObjectName, number>;
   for (const [name, { maxTries }] of Object.entries(PIN_OBJECTS) as [PinObjectName, { maxTries: number }][]) {
     retries[name] = data.initialRetries[name] ?? maxTries;
@@ -306,4 +315,21 @@ function buildApplications(d: VirtualCardData): Application[] {
       ]),
     },
   ];
+}
+
+/**
+ * A phone's JPKI AP (REFERENCE §6): same AID, EF 0006 names the token. Android: the certificate 000A is refused
+ * (69 82) until the phone's PIN (EF 0018, 3 tries) is verified; iPhone: no PIN EF at all, 000A always readable,
+ * and the key signs only while the owner is authenticated. No signing certificate or key is modelled on a phone.
+ */
+function buildPhoneApplications(d: VirtualPhoneData): Application[] {
+  const android = d.os === "android";
+  const files = new Map<number, ElementaryFile>([
+    [JPKI_EF.TOKEN_INFO, { kind: "binary", content: d.files.tokenInfo, readableAfter: "always" }],
+    [JPKI_EF.USER_AUTH_CERTIFICATE, { kind: "binary", content: d.files.userAuthCertificate, readableAfter: android ? ["userAuth"] : "always" }],
+    [JPKI_EF.USER_AUTH_CA, { kind: "binary", content: d.files.caCertificate, readableAfter: "always" }],
+    [JPKI_EF.USER_AUTH_KEY, { kind: "key", key: d.userAuthKey, usableAfter: android ? "userAuth" : "owner-auth" }],
+  ]);
+  if (android) files.set(JPKI_EF.USER_AUTH_PIN, { kind: "pin", pin: "userAuth", reference: d.pin === null ? null : ascii(d.pin) });
+  return [{ name: "JPKI", aid: AID.JPKI, files }];
 }

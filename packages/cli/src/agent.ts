@@ -15,7 +15,7 @@ import { DEFAULT_AGENT_PORT } from "@onshi-sim/agent/protocol";
 import type { ReaderAgent } from "@onshi-sim/agent";
 import { assembleAgent, DEFAULT_DEVICE_ID, type ReaderSetup } from "@onshi-sim/agent-assembly";
 import { FileCardStateStore } from "@onshi-sim/card-sim";
-import { cardStateDir, dataDir } from "@onshi-sim/card-sim";
+import { cardStateDir, dataDir, vpcdReaderName } from "@onshi-sim/card-sim";
 import { QualificationClient } from "@onshi-sim/agent";
 import type { QualificationPort } from "@onshi-sim/agent";
 import { UsageError } from "./main.js";
@@ -33,6 +33,8 @@ export const AGENT_USAGE = `onshi-sim agent [options]
   --device ID                 reader device key for face/目視 (default ${DEFAULT_DEVICE_ID}, fixtures/devices)
   --no-face                   no face verification (PIN and 目視 only; starts faster, ~300 MB less)
   --idle-timeout MS           abort a session after this long without input (default 60000)
+  --phone-reader NAME|none    the smartphone reader beside the card reader (default: the second slot — pcsc
+                              "Virtual PCD 00 01", memory "onshi-sim Memory Reader 01" with --readers 2+)
   --dev                       enable dev:insert-card / dev:remove-card (memory transport; still token-protected)
 `;
 
@@ -75,6 +77,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       "no-face": { type: "boolean", default: false },
       "idle-timeout": { type: "string" },
       dev: { type: "boolean", default: false },
+      "phone-reader": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -111,6 +114,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     face: !values["no-face"],
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     dev: values.dev,
+    ...(values["phone-reader"] !== undefined ? { phoneReader: values["phone-reader"] } : {}),
     log: (line) => process.stdout.write(line + "\n"),
   });
   for (const line of launched.summary) say(`onshi-sim agent: ${line}`);
@@ -145,7 +149,20 @@ export interface LaunchAgentOptions {
   /** Replaces the QualificationClient built from serverUrl/simulationDate/consentFlow (npm start passes the
    *  trainer console's, whose settings change while the agent runs). */
   readonly qualification?: QualificationPort;
+  /** The phone reader's name, or "none"; default the second slot (see phoneReaderFor). */
+  readonly phoneReader?: string;
   readonly log?: (line: string) => void;
+}
+
+/**
+ * The default phone reader is the second slot (a clinic's general-purpose NFC reader beside the card reader):
+ * pcscd's vpcd slot 1 with PC/SC, else the second memory reader when there are two or more; "none": no phone reader.
+ */
+export function phoneReaderFor(options: Pick<LaunchAgentOptions, "transports" | "readers" | "phoneReader">): string | null {
+  if (options.phoneReader === "none") return null;
+  if (options.phoneReader) return options.phoneReader;
+  if (options.transports.includes("pcsc")) return vpcdReaderName(1);
+  return (options.readers ?? 1) >= 2 ? "onshi-sim Memory Reader 01" : null;
 }
 
 export interface LaunchedAgent {
@@ -187,11 +204,13 @@ export async function launchAgent(options: LaunchAgentOptions): Promise<Launched
     ...(options.face ? { face: { worker: {} } } : {}),
     ...(options.idleTimeoutMs !== undefined ? { session: { idleTimeoutMs: options.idleTimeoutMs } } : {}),
     ...(options.log ? { log: options.log } : {}),
+    phoneReader: phoneReaderFor(options),
   });
   const { agent, device, faceVerifier } = assembled;
   const summary: string[] = [];
   summary.push(`readers ${agent.manager.readers().map((r) => JSON.stringify(r.name)).join(", ") || "(none yet)"} (${options.transports.join(" + ")})`);
   summary.push(`qualification server ${options.serverUrl}, facility ${options.facility}, device ${device.deviceId}${faceVerifier ? ", face verification on" : ", face verification off"}`);
+  summary.push(`phone reader ${phoneReaderFor(options) === null ? "none (スマホ: bring the card)" : JSON.stringify(phoneReaderFor(options))}`);
   summary.push(`token from ${token.source}; staff PIN from ${staffPin.source}${options.dev ? "; dev commands on" : ""}`);
   return { agent, summary, close: () => assembled.close() };
 }

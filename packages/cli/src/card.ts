@@ -13,6 +13,7 @@ import { cardStateDir, runDir } from "@onshi-sim/card-sim";
 import { pidAlive, readVpcdSlotRecord, vpcdSlotHolder, vpcdSlotRecordFile, type VpcdSlotRecord } from "@onshi-sim/card-sim";
 import { vpcdPort, vpcdReaderName, VPCD_SLOTS } from "@onshi-sim/card-sim";
 import { UsageError } from "./main.js";
+import { openToken, phoneRows } from "./phone.js";
 
 export async function runCardCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -52,7 +53,7 @@ async function listCards(): Promise<number> {
     const left = (name: "userAuth" | "assist") => (unreadable ? "?" : (r?.[name] ?? f.retries[name]));
     return [f.id, f.pins.userAuth ?? "(none)", `${left("userAuth")}/3`, `${left("assist")}/3`, f.label];
   });
-  printTable(["id", "PIN", "PIN tries", "入力補助 tries", "label"], rows);
+  printTable(["id", "PIN", "PIN tries", "入力補助 tries", "label"], [...rows, ...(await phoneRows())]);
   return 0;
 }
 
@@ -63,11 +64,8 @@ function printTable(head: string[], rows: string[][]): void {
   process.stdout.write([line(head), ...rows.map(line)].join("\n") + "\n");
 }
 
-/** The card, claimed for this process: refused (CardInUseError, naming the holder) while another has it. */
-async function openCard(id: string, holder: string): Promise<VirtualMyNumberCard> {
-  const loaded = await findCardFixture(id);
-  return new VirtualMyNumberCard(fromLoadedCard(loaded), { stateStore: new FileCardStateStore(cardStateDir()), holder });
-}
+/** The card (or phone), claimed for this process: refused (CardInUseError, naming the holder) while another has it. */
+const openCard = openToken;
 
 /** `--slot N`: one of the vpcd driver's slots ("Virtual PCD 00 0N"), 0 when not given. */
 export function parseSlot(value: string | undefined): number {
@@ -83,7 +81,7 @@ export function parseSlot(value: string | undefined): number {
 async function insertCard(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { via: { type: "string", default: "vpcd" }, slot: { type: "string" } } });
   const id = positionals[0];
-  if (!id || positionals.length > 1) throw new UsageError("card insert needs exactly one fixture id (see `onshi-sim card list`)");
+  if (!id || positionals.length > 1) throw new UsageError("card insert needs exactly one fixture id (a card or a phone-… id, see `onshi-sim card list`)");
   if (values.via !== "vpcd" && values.via !== "memory") throw new UsageError(`--via must be vpcd or memory, got ${JSON.stringify(values.via)}`);
   if (values.via === "memory") {
     if (values.slot !== undefined) throw new UsageError("--slot is for --via vpcd (pcscd's virtual reader slots)");

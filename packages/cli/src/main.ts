@@ -20,6 +20,8 @@ usage:
   onshi-sim card remove [--slot N]             remove the card inserted with --via vpcd
   onshi-sim card reset-pin <id> [--all]        unlock the PIN (the 市区町村 window); --all resets every counter
   onshi-sim card new --id … --photo <image> …  make a new fixture card (see fixtures/README.md)
+  onshi-sim phone auth <phone-iphone-…> [--for S] [--off]
+                                               the owner authenticates on the iPhone (one signature; default 120 s)
   onshi-sim agent [--transport memory|pcsc] [--server URL] [--dev] …
                                                the reader agent: card sessions (face / PIN / 目視) over Socket.IO
   onshi-sim drive --url URL [--token T]        drive an agent: JSON-line commands on stdin, events on stdout
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case "card":
         return await runCardCommand(rest);
+      case "phone":
+        return await (await import("./phone.js")).runPhoneCommand(rest);
       case "doctor": {
         const { runDoctor, formatDoctorReport } = await import("./doctor.js");
         const report = await runDoctor();

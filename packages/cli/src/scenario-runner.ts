@@ -19,10 +19,13 @@ import { join } from "node:path";
 import { loadTestCa } from "@onshi-sim/jpki-testkit";
 import { AgentDriver, type ReaderAgent } from "@onshi-sim/agent";
 import { assembleAgent, fixtureCardFactory } from "@onshi-sim/agent-assembly";
-import { MemoryCardStateStore } from "@onshi-sim/card-sim";
+import { MemoryCardStateStore, MemoryOwnerAuth } from "@onshi-sim/card-sim";
 import type { FaceVerifier } from "@onshi-sim/agent";
 import { SwitchableQualification } from "@onshi-sim/agent";
 import { DEFAULT_MEMORY_READER } from "@onshi-sim/reader-bindings";
+
+/** The scenario runner's phone reader (the smartphone マイナ保険証 scenarios). */
+export const PHONE_MEMORY_READER = "onshi-sim Memory Reader 01";
 import { needsFace, type Scenario } from "@onshi-sim/scenarios";
 import { DriverPerformer } from "./scenario/driver-performer.js";
 import { skippedSteps, type ScenarioResult } from "./scenario/scenario-report.js";
@@ -86,7 +89,7 @@ export class ScenarioRunner {
     this.#clock = init.clock;
     this.#cleanups = init.cleanups;
     const server = new ServerSideSteps({ serverUrl: init.serverUrl, adminToken: init.adminToken, facility: init.facility, fixtureCas: init.fixtureCas, cardStore: () => this.#store });
-    this.#performer = new DriverPerformer(init.driver, init.reader, init.staffPin, server);
+    this.#performer = new DriverPerformer(init.driver, init.reader, init.staffPin, server, init.reader === DEFAULT_MEMORY_READER ? PHONE_MEMORY_READER : null);
   }
 
   /** True when this runner has face verification (a scenario needed it, or one was given). */
@@ -126,15 +129,19 @@ export class ScenarioRunner {
       const fixtureCas = [new X509Certificate(ca.certificateDer)];
       // Cards share the scenario's counter store: a PIN locked in one step stays locked when the card comes back.
       let runner: ScenarioRunner | undefined;
-      const makeCard = (cardId: string) => fixtureCardFactory({ stateStore: runner ? runner.#store : new MemoryCardStateStore(), holder: "the scenario's reader" })(cardId);
+      const ownerAuths = new Map<string, MemoryOwnerAuth>();
+      const ownerAuthOf = (id: string) => ownerAuths.get(id) ?? ownerAuths.set(id, new MemoryOwnerAuth()).get(id)!;
+      const makeCard = (cardId: string) => fixtureCardFactory({ stateStore: runner ? runner.#store : new MemoryCardStateStore(), holder: "the scenario's reader", ownerAuth: ownerAuthOf })(cardId);
       const face = options.faceVerifier ? options.faceVerifier : options.faceVerifier === undefined && options.scenarios.some(needsFace) ? { worker: {} } : undefined;
       const assembled = await assembleAgent({
-        readers: [options.reader?.kind === "vpcd" ? { kind: "vpcd", slot: options.reader.slot } : { kind: "memory", names: [DEFAULT_MEMORY_READER] }],
+        readers: [options.reader?.kind === "vpcd" ? { kind: "vpcd", slot: options.reader.slot } : { kind: "memory", names: [DEFAULT_MEMORY_READER, PHONE_MEMORY_READER] }],
+        // The phone reader: the second memory slot (the vpcd runner has none; phone steps then fail and say so).
+        phoneReader: options.reader?.kind === "vpcd" ? null : PHONE_MEMORY_READER,
         qualification,
         token,
         port: 0,
         staffPin,
-        devCards: { makeCard },
+        devCards: { makeCard, ownerAuthOf },
         ...(face ? { face } : {}),
         session: { idleTimeoutMs: 120_000, returnToIdleMs: 100 },
       });

@@ -6,3 +6,6 @@ export { fictionalMyNumber, isValidMyNumber, myNumberCheckDigit } from "./my-num
 export { CA_DIR, CARDS_DIR, DEVICES_DIR, FACES_DIR, FIXTURES_ROOT, INSURANCE_DIR } from "./paths.js";
 export { CardFixtureSchema, FixtureError, FIXTURE_SCHEMA_VERSION, parseCardFixture, type CardFixture } from "./schema.js";
 export { buildCertificate, derToPem, jstEndOfDay, jstStartOfDay, pemToDer, type CertificateSpec, type DistinguishedName } from "./x509.js";
+export { generatePhone, type NewPhoneSpec } from "./generate-phone.js";
+export { findPhoneFixture, loadPhoneFixture, loadPhoneFixtures, type LoadedPhone } from "./phone-load.js";
+export { isPhoneId, parsePhoneFixture, PHONE_ID_PATTERN, PhoneFixtureSchema, type PhoneFixture } from "./phone-schema.js";

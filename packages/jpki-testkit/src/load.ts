@@ -11,6 +11,7 @@ import { isJp2 } from "@onshi-sim/jp2";
 import { CARDS_DIR } from "./paths.js";
 import { FixtureError, parseCardFixture, type CardFixture } from "./schema.js";
 import { pemToDer } from "./x509.js";
+import { isPhoneId } from "./phone-schema.js";
 
 export interface LoadedCard {
   readonly file: string;
@@ -123,7 +124,8 @@ export async function loadCardFixture(file: string): Promise<LoadedCard> {
 export async function loadCardFixtures(dir = CARDS_DIR): Promise<LoadedCard[]> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
+    // Phones (phone-*.json) live beside the cards but are not cards: loadPhoneFixtures reads them.
+    names = (await readdir(dir)).filter((n) => n.endsWith(".json") && !isPhoneId(n)).sort();
   } catch (e) {
     throw new FixtureError(dir, "(directory)", `cannot list card fixtures: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -148,8 +150,8 @@ export async function loadCardFixtures(dir = CARDS_DIR): Promise<LoadedCard[]> {
 export async function findCardFixture(id: string, dir = CARDS_DIR): Promise<LoadedCard> {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new FixtureError(dir, "id", `"${id}" is not a card id`);
   const names = await readdir(dir).catch(() => [] as string[]);
-  if (!names.includes(`${id}.json`)) {
-    const known = names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5));
+  if (!names.includes(`${id}.json`) || isPhoneId(id)) {
+    const known = names.filter((n) => n.endsWith(".json") && !isPhoneId(n)).map((n) => n.slice(0, -5));
     throw new FixtureError(dir, "id", `no card "${id}"; known cards: ${known.join(", ") || "(none)"}`);
   }
   return loadCardFixture(join(dir, `${id}.json`));

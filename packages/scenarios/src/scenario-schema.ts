@@ -203,6 +203,17 @@ export const Step = z.discriminatedUnion("do", [
     .refine((s) => s.fault || s.clearFaults || s.personAction || s.serverScenario, "needs one of fault, clearFaults, personAction, serverScenario"),
   /** Staff look the patient up by insurance number (the レセコン's lookup), with the document presented. */
   z.strictObject({ do: z.literal("lookup"), request: LookupRequest, ...common, expect: LookupExpect.optional() }),
+  // ── the smartphone マイナ保険証 (issue 14) ──
+  /** スマホ on the start screen, then the phone kind; settles on "hold your phone" (or an error: no phone reader). */
+  z.strictObject({ do: z.literal("phone"), os: z.enum(["android", "iphone"]), ...common, expect: SessionExpect.optional() }),
+  /** Hold a virtual phone (fixtures/cards/phone-*.json) over the phone reader; settles when it is read. */
+  z.strictObject({ do: z.literal("hold-phone"), phone: z.string().regex(/^phone-(android|iphone)(-[a-z0-9]+)+$/, "a phone fixture id"), ...common, expect: SessionExpect.optional() }),
+  z.strictObject({ do: z.literal("remove-phone"), ...common, expect: SessionExpect.optional() }),
+  /** The iPhone's owner authenticates on the phone (Face ID), or not (`authenticated: false`). */
+  z.strictObject({ do: z.literal("owner-auth"), phone: z.string().regex(/^phone-iphone(-[a-z0-9]+)+$/, "an iPhone fixture id"), authenticated: z.boolean().default(true), ...common }),
+  /** iPhone: 続ける after authenticating on the phone. */
+  z.strictObject({ do: z.literal("phone-continue"), ...common, expect: SessionExpect.optional() }),
+  z.strictObject({ do: z.literal("phone-retry"), ...common, expect: SessionExpect.optional() }),
   /** 保険証利用登録 at the reader: the card signs a nonce after its PIN (POST /api/v1/registrations). */
   z.strictObject({ do: z.literal("register"), card: CardId, pin: z.string().regex(CARD_PIN_PATTERN, "4 digits"), ...common, expect: RegisterExpect.optional() }),
   /** 一括照会 by the レセコン: OQSmuquc01 with these people (for `date`, default the scenario's), then OQSmuquc02 until no longer 処理中. */
@@ -262,6 +273,8 @@ export const Setup = z.strictObject({
   faults: z.array(FaultCreateRequest).optional(),
   /** The agent's timeout for each server call in this scenario (default 5000 ms). */
   requestTimeoutMs: z.number().int().min(100).max(60_000).optional(),
+  /** false: this clinic has no phone reader (the trainer's switch); default true. */
+  phoneReader: z.boolean().optional(),
 });
 export type Setup = z.infer<typeof Setup>;
 

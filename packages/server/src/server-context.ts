@@ -13,7 +13,7 @@ import type { QualificationService } from "./services/qualification-service.js";
 import type { ScenarioService } from "./services/scenario-service.js";
 import type { SessionService } from "./services/session-service.js";
 import type { SimulationClock } from "./services/simulation-clock.js";
-import type { MedicalInfoService } from "./services/medical-info-service.js";
+import type { MedicalInfoService } from "./oqs/medical-info-service.js";
 
 export interface ServerContext {
   readonly version: string;

@@ -15,6 +15,7 @@ export * from "./reception.js";
 export * from "./reception-history.js";
 export * from "./trainer.js";
 export * from "./classroom.js";
+export * from "./phone.js";
 export * from "./medical-info.js";
 export * from "./sentences.js";
 export * from "./sources.js";

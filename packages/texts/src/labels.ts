@@ -1,5 +1,6 @@
 /** Names and labels keyed by codes: phases, verification methods, consent items, and the result's fields. */
 import type { ConsentFlow, ConsentItem, SessionPhase, VerificationMethod } from "@onshi-sim/agent/protocol";
+import { PHONE_PHASE_NAMES } from "./phone.js";
 import { BENEFIT_CONSENT_LABELS, BENEFIT_CONSENT_SHORT, BENEFIT_PHASE_NAMES } from "./benefits.js";
 import { t, type LocalizedText } from "./text.js";
 
@@ -16,6 +17,7 @@ export const PHASE_NAMES: Record<SessionPhase, LocalizedText> = {
   done: t("完了", "done"),
   error: t("エラー", "error"),
   aborted: t("中止", "stopped"),
+  ...PHONE_PHASE_NAMES,
   ...BENEFIT_PHASE_NAMES,
 };
 

@@ -22,6 +22,7 @@ import {
   TAKE_CARD,
   WAIT_TO_BE_CALLED,
 } from "./phrases.js";
+import { PHONE_PROMPTS } from "./phone.js";
 import { BENEFIT_PROMPTS } from "./benefits.js";
 import { joinTexts, t, type LocalizedText } from "./text.js";
 
@@ -64,6 +65,12 @@ export function promptFor(view: Pick<SessionView, "phase" | "methods" | "result"
       return joinTexts([RECEPTION_FAILED, ASK_STAFF]);
     case "aborted":
       return RECEPTION_STOPPED;
+    case "phone-os":
+    case "phone-hold":
+    case "phone-reading":
+    case "phone-pin":
+    case "phone-owner-auth":
+      return PHONE_PROMPTS[view.phase];
     case "register-offer":
     case "register-pin":
     case "register-consent":

@@ -8,6 +8,7 @@
  */
 import type { SessionError, SessionErrorCode } from "@onshi-sim/agent/protocol";
 import { ASK_STAFF, FACE_OR_VISUAL, FALLBACK_DOCUMENTS, REMOVE_AND_RETRY, RENEW_CERTIFICATE } from "./phrases.js";
+import { PHONE_ERROR_WORDS } from "./phone.js";
 import { BENEFIT_ERROR_WORDS } from "./benefits.js";
 import { joinTexts, t, type LocalizedText } from "./text.js";
 
@@ -179,6 +180,8 @@ export const ERROR_WORDS: Record<SessionErrorCode, ErrorWords> = {
   ),
   "no-answer": w(t("カードリーダーから応答がありません", "No answer from the card reader"), null, ASK_STAFF),
   internal: w(t("内部エラーが発生しました", "Something went wrong"), null, ASK_STAFF),
+  // the smartphone (phone.ts)
+  ...PHONE_ERROR_WORDS,
 };
 
 /** The words of one error, with its parameters filled in (minutes left, the card's holder). */

@@ -1,4 +1,5 @@
 /** /trainer, the trainer's console, and its guided demo: the console's words and a note per phase for the class. */
+import { PHONE_TRAINER_NOTES } from "./phone.js";
 import type { SessionPhase } from "@onshi-sim/agent/protocol";
 import { CARD_PIN_DIGITS } from "@onshi-sim/apdu";
 import { BENEFIT_TRAINER_NOTES } from "./benefits.js";
@@ -16,6 +17,8 @@ export const TRAINER = {
   readerBrokenOn: t("カードリーダーを故障中にしました", "The card reader is out of order now"),
   readerBrokenOff: t("カードリーダーを復旧しました", "The card reader works again"),
   readerBroken: t("カードリーダー故障中（読み取り不可）", "Card reader out of order (cards are not read)"),
+  ownerAuth: t("iPhone で本人確認（Face ID）する", "Confirm on the iPhone (Face ID)"),
+  ownerAuthOn: t("iPhone の本人確認が済みました（署名1回分）", "The iPhone's owner is authenticated (for one signature)"),
   readers: t("リーダー", "Readers"),
   cardPresent: t("（カードあり）", " (card in)"),
   devCommandsOff: t(" ・ 開発用コマンド無効（エージェントを --dev で起動）", " · developer commands off (start the agent with --dev)"),
@@ -99,4 +102,5 @@ export const TRAINER_NOTES: Record<SessionPhase, LocalizedText> = {
     "An error. The patient is told what to show instead (資格確認書, 資格情報のお知らせ with the card…). With the reader out of order too, the お知らせ (or the Mynaportal screen) with the card at the counter is enough.",
   ),
   aborted: t("中止（カードが外された／キャンセル／無操作）。", "Stopped (card taken, cancelled or idle)."),
+  ...PHONE_TRAINER_NOTES,
 };

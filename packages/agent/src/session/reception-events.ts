@@ -18,7 +18,16 @@ export type ConsentRequestBody = Parameters<QualificationPort["consent"]>[0];
 // ── events ────────────────────────────────────────────────────────────────────────────────────────
 
 /** The reader (SessionManager) and the agent. */
-export type ReaderInput = { readonly type: "card-inserted" } | { readonly type: "card-removed" } | { readonly type: "reader-broken"; readonly broken: boolean } | { readonly type: "close" };
+export type ReaderInput =
+  | { readonly type: "card-inserted" }
+  | { readonly type: "card-removed" }
+  /** Something was placed on (or left) the phone reader beside this card reader. */
+  | { readonly type: "phone-placed" }
+  | { readonly type: "phone-removed" }
+  /** The trainer's switch: this clinic has a phone reader (true) or not (false), whatever is configured. */
+  | { readonly type: "phone-reader-available"; readonly available: boolean }
+  | { readonly type: "reader-broken"; readonly broken: boolean }
+  | { readonly type: "close" };
 
 /** The staff PIN as StaffPinGuard judged it (the PIN itself never enters the machine). */
 export type StaffPinVerdict = StaffPinCheck | { readonly ok: false; readonly code: "staff-not-configured"; readonly retryAfterMs: null };
@@ -34,6 +43,11 @@ export type CommandInput =
   | { readonly type: "consent"; readonly answer: ConsentAnswer }
   | { readonly type: "cancel" }
   | { readonly type: "retry" }
+  /** スマホ on the start screen, then which phone; continue after authenticating on an iPhone; try the phone again. */
+  | { readonly type: "phone-start" }
+  | { readonly type: "phone-os"; readonly os: "android" | "iphone" }
+  | { readonly type: "phone-continue" }
+  | { readonly type: "phone-retry" }
   /** 保険証利用登録 at the reader: yes / no on the offer, then on the registration consent. */
   | { readonly type: "register"; readonly accept: boolean };
 
@@ -86,10 +100,25 @@ export type OutcomeInput =
   | Outcome<{ readonly type: "registration"; readonly registered: true } | { readonly type: "registration"; readonly registered: false; readonly fault: Fault }>
   | Outcome<{ readonly type: "idle-timer" }>
   | Outcome<{ readonly type: "return-timer" }>
+  /** The phone as read: its token (EF 0006); the certificate when readable (iPhone), else the PIN status (Android). */
+  | Outcome<{ readonly type: "phone-read"; readonly token: "card" | "android" | "iphone"; readonly certificate: PhoneCertificate | undefined; readonly pinStatus: PinStatus | undefined }>
+  | Outcome<{ readonly type: "phone-unreadable"; readonly message: string | undefined }>
+  | Outcome<{ readonly type: "phone-gone" }>
+  /** Android VERIFY; when verified, the certificate read right after (readable only now). */
+  | Outcome<{ readonly type: "phone-pin-result"; readonly outcome: PinOutcome; readonly certificate: PhoneCertificate | undefined }>
+  /** The phone refused to sign (69 82): an iPhone whose owner has not authenticated, or an Android that forgot its PIN. */
+  | Outcome<{ readonly type: "phone-refused-signature" }>
   /** An adapter threw where it should have answered (a bug): the session ends with `internal`. */
   | Outcome<{ readonly type: "effect-failed"; readonly message: string | undefined }>;
 
 export type SessionInput = ReaderInput | CommandInput | OutcomeInput;
+
+/** A phone's user-auth certificate as read, with what the agent knows of it. */
+export interface PhoneCertificate {
+  readonly der: Uint8Array;
+  readonly validTo: string;
+  readonly known: KnownCard | undefined;
+}
 
 /** Stamped on every event by the runner: when it happened, and the id of a session it starts (if it does). */
 export interface Stamp {
@@ -119,7 +148,11 @@ export type Effect =
   | { readonly kind: "verify-face"; readonly generation: number; readonly image: Uint8Array }
   | { readonly kind: "release-face" }
   /** nonce → (PIN: card signature) → confirmation at the server. */
-  | { readonly kind: "confirm"; readonly generation: number; readonly method: VerificationMethod; readonly certificateDer: Uint8Array }
+  | { readonly kind: "confirm"; readonly generation: number; readonly method: VerificationMethod; readonly certificateDer: Uint8Array; readonly via?: "phone" }
+  /** Open what was placed on the phone reader and read it (token, then certificate or PIN status). */
+  | { readonly kind: "read-phone"; readonly generation: number }
+  /** Android: VERIFY the phone PIN, then read the certificate. The PIN goes to the phone and is not kept. */
+  | { readonly kind: "verify-phone-pin"; readonly generation: number; readonly pin: string }
   | { readonly kind: "record-consent"; readonly generation: number; readonly request: ConsentRequestBody }
   | { readonly kind: "complete"; readonly generation: number; readonly confirmationId: string }
   /** nonce → card signature (PIN verified) → 保険証利用登録 at the server. */

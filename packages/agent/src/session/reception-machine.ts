@@ -18,6 +18,7 @@
 import type { CommandInput, SessionEvent, Stamp, StaffPinVerdict, Step } from "./reception-events.js";
 import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { onOutcome } from "./reception-outcomes.js";
+import { onPhoneCommand, phoneCancel, phonePin, phonePlaced, phoneRemoved } from "./reception-phone.js";
 import { onRegister } from "./reception-registration.js";
 import { consentScreensOf, gate, MATCH_NUMBER_B_FORMAT, methodsOf, newSession, problem, type ReceptionState } from "./reception-state.js";
 import { abort, ACCEPTED, after, complete, confirm, EMIT, END_QUIETLY, idle, log, recordConsent, refuse, startFaceReference, step, STOP_IDLE, toWaiting, withReply } from "./reception-steps.js";
@@ -31,6 +32,12 @@ export function transition(state: ReceptionState, event: SessionEvent): Step {
       return cardInserted(state, event);
     case "card-removed":
       return cardRemoved(state, event);
+    case "phone-placed":
+      return phonePlaced(state);
+    case "phone-removed":
+      return phoneRemoved(state, event);
+    case "phone-reader-available":
+      return step({ ...state, phoneReaderOff: !event.available }, [EMIT]);
     case "reader-broken":
       return readerBroken(state, event.broken, event);
     case "close":
@@ -43,6 +50,10 @@ export function transition(state: ReceptionState, event: SessionEvent): Step {
     case "consent":
     case "cancel":
     case "retry":
+    case "phone-start":
+    case "phone-os":
+    case "phone-continue":
+    case "phone-retry":
     case "register":
       return onCommand(state, event);
     default:
@@ -86,9 +97,14 @@ function readerBroken(s: ReceptionState, broken: boolean, stamp: Stamp): Step {
 
 // ── commands ──────────────────────────────────────────────────────────────────────────────────────
 
-function onCommand(s: ReceptionState, c: CommandInput): Step {
+function onCommand(s: ReceptionState, c: CommandInput & Stamp): Step {
   const refused = gate(s, c.type);
   if (refused) return refuse(s, refused);
+  // The phone path's own commands, and the phone-path meaning of the PIN and of cancel (reception-phone.ts).
+  if (c.type === "phone-start" || c.type === "phone-os" || c.type === "phone-continue" || c.type === "phone-retry") return s.phone || c.type === "phone-start" ? onPhoneCommand(s, c) : refuse(s, "wrong-phase");
+  if (s.phone && c.type === "enter-pin") return phonePin(s, c.pin);
+  if (s.phone && c.type === "cancel") return phoneCancel(s, c);
+  if (s.phase === "error" && c.type === "cancel") return refuse(s, "wrong-phase");
   switch (c.type) {
     case "choose": {
       const unavailable = methodRefusal(s, c.method);

@@ -9,6 +9,7 @@ import type { KnownCard } from "./reception-ports.js";
 import { methodsOf, PIN_MAX_TRIES, problem, type FaceState, type Problem, type ReceptionState } from "./reception-state.js";
 import { abort, after, complete, confirm, EMIT, fail, faceUnusable, idle, log, pinUnusable, REFUSED_BAD_REQUEST, startFaceReference, step, STOP_IDLE, toWaiting } from "./reception-steps.js";
 import { dispositionOf, summarizeQualification } from "./qualification-summary.js";
+import { onPhoneOutcome, phoneFail } from "./reception-phone.js";
 import { offerRegistration, onRegistration, registrationPinVerified } from "./reception-registration.js";
 import { INTERACTIVE_PHASES, type PinView } from "./session-view.js";
 
@@ -49,13 +50,22 @@ export function onOutcome(s: ReceptionState, o: OutcomeInput & Stamp): Step {
     case "registration":
       return onRegistration(s, o);
     case "idle-timer":
+      // The phone path: no phone held in time has its own screen; a phone failure goes back to the start.
+      if (s.phone && s.phase === "phone-hold" && !s.busy) return phoneFail(s, "phone-not-held");
+      if (s.phone && s.phase === "error") return toWaiting(s, o.nextSessionId, o.at);
       if (!INTERACTIVE_PHASES.has(s.phase)) return step(s);
       // Still working (a slow server): the patient is not idle.
       return s.busy ? step(s, [idle(s)]) : abort(s, "idle-timeout");
     case "return-timer":
-      return !s.cardPresent && s.phase === "aborted" ? toWaiting(s, o.nextSessionId, o.at) : step(s);
+      return (!s.cardPresent || s.phone) && s.phase === "aborted" ? toWaiting(s, o.nextSessionId, o.at) : step(s);
     case "effect-failed":
       return fail(s, problem("internal"), o.message);
+    case "phone-read":
+    case "phone-unreadable":
+    case "phone-gone":
+    case "phone-pin-result":
+    case "phone-refused-signature":
+      return onPhoneOutcome(s, o);
   }
 }
 
@@ -176,6 +186,10 @@ function confirmation(s: ReceptionState, o: Extract<OutcomeInput, { type: "confi
   ];
   if (disposition.kind === "refused") {
     const refused: ReceptionState = { ...looked, retry: disposition.retryable ? { kind: "confirm", method } : null };
+    // A phone's expired certificate (or card) has no grace: its own screen — show the card or a 資格確認書.
+    if (s.phone && (disposition.code === "certificate-expired" || disposition.code === "card-expired"))
+      return after(logged, phoneFail(refused, problem("phone-certificate-expired", { serverCode: disposition.serverCode })));
+    if (s.phone && !disposition.retryable) return after(logged, phoneFail({ ...refused, problem: null }, disposition.code));
     // E131 (not registered): offer 保険証利用登録 now, when the server port can register.
     const offer = disposition.code === "not-registered" && !s.registeredNow ? offerRegistration(refused, logged) : undefined;
     if (offer) return offer;

@@ -20,6 +20,8 @@ export interface KnownCard {
   readonly matchNumberB: string;
   /** false for a 顔認証マイナンバーカード (no PIN set): its blocked PIN is "not set", not "locked". */
   readonly userAuthPinSet: boolean;
+  /** A virtual smartphone's certificate: which phone, its card's person and whose phone it is. */
+  readonly phone?: { readonly os: "android" | "iphone"; readonly personId: string; readonly ownerPersonId: string } | undefined;
 }
 
 /** Opens the card now on the session's reader: a fresh host-side client, once for every card placed. */
@@ -53,6 +55,8 @@ export interface ReceptionSessionDeps {
   readonly reader: string;
   /** The card client for each card placed (SessionManager builds it over the slot's transport). */
   readonly openCard: OpenCard;
+  /** The phone reader beside this card reader: its name, and a client for what lies on it. Absent: no スマホ path. */
+  readonly phoneReader?: { readonly name: string; readonly open: OpenCard } | undefined;
   readonly qualification: QualificationPort;
   /** The reader device that attests face and 目視 confirmations; without it only the PIN path works. */
   readonly device?: ReaderDevice | undefined;

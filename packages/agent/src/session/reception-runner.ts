@@ -6,6 +6,7 @@
  */
 import { CardAdapter } from "./adapters/card-adapter.js";
 import { FaceAdapter } from "./adapters/face-adapter.js";
+import { PhoneAdapter } from "./adapters/phone-adapter.js";
 import { ServerAdapter } from "./adapters/server-adapter.js";
 import { TimerAdapter } from "./adapters/timer-adapter.js";
 import type { Effect, OutcomeInput, Reply, SessionInput, Stamp } from "./reception-events.js";
@@ -38,6 +39,7 @@ export class ReceptionRunner {
   readonly #face: FaceAdapter;
   readonly #server: ServerAdapter;
   readonly #timers: TimerAdapter;
+  readonly #phone: PhoneAdapter;
 
   constructor(initial: ReceptionState, deps: ReceptionSessionDeps, timings: Timings, out: RunnerOutput) {
     this.#state = initial;
@@ -47,7 +49,8 @@ export class ReceptionRunner {
     const report = (outcome: OutcomeInput) => void this.dispatch(outcome).settled;
     this.#card = new CardAdapter(deps.openCard, isCurrent, deps.lookupCard);
     this.#face = new FaceAdapter(deps.faceVerifier, this.#card, isCurrent, report, timings.faceReferenceTimeoutMs);
-    this.#server = new ServerAdapter(deps.qualification, deps.device, this.#card, isCurrent);
+    this.#phone = new PhoneAdapter(deps.phoneReader?.open, isCurrent, deps.lookupCard);
+    this.#server = new ServerAdapter(deps.qualification, deps.device, this.#card, isCurrent, this.#phone);
     this.#timers = new TimerAdapter(report, timings.idleTimeoutMs, timings.returnToIdleMs);
   }
 
@@ -101,7 +104,11 @@ export class ReceptionRunner {
       case "verify-face":
         return settle(effect.generation, this.#face.verify(effect.generation, effect.image));
       case "confirm":
-        return settle(effect.generation, this.#server.confirm(effect.generation, effect.method, effect.certificateDer));
+        return settle(effect.generation, this.#server.confirm(effect.generation, effect.method, effect.certificateDer, effect.via));
+      case "read-phone":
+        return settle(effect.generation, this.#phone.read(effect.generation));
+      case "verify-phone-pin":
+        return settle(effect.generation, this.#phone.verifyPin(effect.generation, effect.pin));
       case "record-consent":
         return settle(effect.generation, this.#server.recordConsent(effect.generation, effect.request));
       case "complete":

@@ -47,6 +47,7 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
         hasStaffPin: Boolean(deps.staffPin),
         maxFaceFailures: options.maxFaceFailures,
         maxFaceFrames: options.maxFaceFrames,
+        phoneReader: deps.phoneReader?.name ?? null,
         canRegister: typeof deps.qualification.register === "function",
       },
       randomUUID(),
@@ -87,6 +88,20 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   /** The card left the reader. */
   cardRemoved(): void {
     this.#runner.dispatch({ type: "card-removed" });
+  }
+
+  /** Something was placed on the phone reader beside this card reader (or pcscd reported it there). */
+  phonePlaced(): void {
+    this.#runner.dispatch({ type: "phone-placed" });
+  }
+
+  phoneRemoved(): void {
+    this.#runner.dispatch({ type: "phone-removed" });
+  }
+
+  /** The trainer's switch: a clinic with (true) or without (false) a phone reader. */
+  setPhoneReaderAvailable(available: boolean): void {
+    this.#runner.dispatch({ type: "phone-reader-available", available });
   }
 
   /**
@@ -172,6 +187,26 @@ export class ReceptionSession extends TypedEmitter<ReceptionSessionEvents> {
   /** The patient's answer on the consent screens; then the session is completed at the server. */
   consent(answer: ConsentAnswer): Promise<CommandResult> {
     return this.#command({ type: "consent", answer });
+  }
+
+  /** スマホ on the start screen (instead of placing the card). */
+  phoneStart(): CommandResult {
+    return this.#answer(this.#runner.dispatch({ type: "phone-start" }).reply);
+  }
+
+  /** iPhone or Android; then hold it over the phone reader (read at once when it lies there already). */
+  phoneOs(os: "android" | "iphone"): Promise<CommandResult> {
+    return this.#command({ type: "phone-os", os });
+  }
+
+  /** iPhone: the owner authenticated on the phone; the phone signs the server's nonce. */
+  phoneContinue(): Promise<CommandResult> {
+    return this.#command({ type: "phone-continue" });
+  }
+
+  /** After a phone failure: hold the phone again. */
+  phoneRetry(): Promise<CommandResult> {
+    return this.#command({ type: "phone-retry" });
   }
 
   /** 保険証利用登録 at the reader: the answer on the offer (登録する / 登録しない), then on the registration consent. */

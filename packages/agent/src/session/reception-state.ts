@@ -30,6 +30,15 @@ export interface ReceptionSetup {
   readonly maxFaceFrames: number;
   /** The server port can register a card for insurance use (保険証利用登録 at the reader after E131). */
   readonly canRegister?: boolean;
+  /** The phone reader beside this card reader (configured; default the second slot), or null: no スマホ path. */
+  readonly phoneReader: string | null;
+}
+
+/** The phone path of this session (REFERENCE §6). */
+export interface PhoneState {
+  /** null until the patient chose (or when there is no phone reader). */
+  readonly os: "android" | "iphone" | null;
+  readonly token: "card" | "android" | "iphone" | null;
 }
 
 /** A problem as data: the view and command answers turn it into a SessionError (session-errors.ts). */
@@ -69,6 +78,10 @@ export interface ReceptionState {
   /** Out of order (trainer switch): the view shows `reader-broken`; cards placed meanwhile are not read. */
   readonly broken: boolean;
   readonly cardPresent: boolean;
+  /** A phone lies on the phone reader (kept across sessions, like cardPresent). */
+  readonly phonePresent: boolean;
+  /** The trainer switched the phone reader off (a clinic without one); the configured one stays in setup. */
+  readonly phoneReaderOff: boolean;
 
   // ── this card's session (reset by newSession) ──
   readonly sessionId: string;
@@ -81,6 +94,8 @@ export interface ReceptionState {
   readonly certificateDer: Uint8Array | null;
   readonly pin: PinView | null;
   readonly face: FaceState | null;
+  /** The phone path (スマホ chosen), or null for a card. */
+  readonly phone: PhoneState | null;
   readonly method: VerificationMethod | null;
   /** The consent screens on show (consent phase). */
   readonly consentFlow: ConsentFlow | null;
@@ -104,7 +119,20 @@ export const PIN_MAX_TRIES = 3;
 export const MATCH_NUMBER_B_FORMAT = /^\d{14}$/;
 
 
-export type CommandType = "choose" | "enter-pin" | "face-frame" | "staff-visual" | "staff-match-number-b" | "consent" | "cancel" | "retry" | "register";
+export type CommandType =
+  | "choose"
+  | "enter-pin"
+  | "face-frame"
+  | "staff-visual"
+  | "staff-match-number-b"
+  | "consent"
+  | "cancel"
+  | "retry"
+  | "register"
+  | "phone-start"
+  | "phone-os"
+  | "phone-continue"
+  | "phone-retry";
 
 const WHILE_CHOOSING: readonly CommandType[] = ["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "cancel"];
 
@@ -113,7 +141,7 @@ const WHILE_CHOOSING: readonly CommandType[] = ["choose", "enter-pin", "face-fra
  * method stays open (a patient whose face did not match may switch to the PIN at once).
  */
 export const ACCEPTS: Readonly<Record<SessionPhase, readonly CommandType[]>> = {
-  "waiting-for-card": [],
+  "waiting-for-card": ["phone-start"],
   reading: ["cancel"],
   "choose-method": WHILE_CHOOSING,
   pin: WHILE_CHOOSING,
@@ -122,17 +150,23 @@ export const ACCEPTS: Readonly<Record<SessionPhase, readonly CommandType[]>> = {
   confirming: ["cancel"],
   consent: ["consent", "cancel"],
   done: [],
-  // Only after a server outage or timeout (a retryable error), see `retry`.
-  error: ["retry"],
+  // Only after a server outage or timeout (a retryable error), see `retry`; a phone's failure offers to try the
+  // phone again or to go back (and bring the card) — reception-phone.ts refuses those for a card.
+  error: ["retry", "phone-retry", "cancel"],
   aborted: [],
   // 保険証利用登録 at the reader
   "register-offer": ["register", "cancel"],
   "register-pin": ["enter-pin", "cancel"],
   "register-consent": ["register", "cancel"],
+  "phone-os": ["phone-os", "cancel"],
+  "phone-hold": ["cancel"],
+  "phone-reading": ["cancel"],
+  "phone-pin": ["enter-pin", "cancel"],
+  "phone-owner-auth": ["phone-continue", "cancel"],
 };
 
 /** Commands refused with `busy` while the session works; cancel is not: it drops the work. */
-const WAITS_WHILE_BUSY: ReadonlySet<CommandType> = new Set(["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "consent", "register"]);
+const WAITS_WHILE_BUSY: ReadonlySet<CommandType> = new Set(["choose", "enter-pin", "face-frame", "staff-visual", "staff-match-number-b", "consent", "register", "phone-os", "phone-continue", "phone-retry"]);
 
 /** Why the phase refuses a command outright (before its own checks), or undefined when it may go on. */
 export function gate(state: ReceptionState, command: CommandType): "wrong-phase" | "busy" | undefined {
@@ -162,7 +196,7 @@ export function consentScreensOf(flow: ConsentFlow, publicExpense = false): { re
     : { comprehensiveOffered: false, items: ["diagnosis", "pharmacists", "specificHealthCheckups", "operation", "limitApplication", "specificDiseases", ...pmh] };
 }
 
-type SessionFields = Omit<ReceptionState, "setup" | "generation" | "closed" | "broken" | "cardPresent">;
+type SessionFields = Omit<ReceptionState, "setup" | "generation" | "closed" | "broken" | "cardPresent" | "phonePresent" | "phoneReaderOff">;
 
 /** A session with nothing in it yet: no card read, no method, no result. */
 function emptySession(sessionId: string, startedAt: string): SessionFields {
@@ -175,6 +209,7 @@ function emptySession(sessionId: string, startedAt: string): SessionFields {
     certificateDer: null,
     pin: null,
     face: null,
+    phone: null,
     method: null,
     consentFlow: null,
     result: null,
@@ -194,7 +229,7 @@ export function newSession(state: ReceptionState, sessionId: string, startedAt: 
 }
 
 export function initialState(setup: ReceptionSetup, sessionId: string, startedAt: string): ReceptionState {
-  return { setup, generation: 0, closed: false, broken: false, cardPresent: false, ...emptySession(sessionId, startedAt) };
+  return { setup, generation: 0, closed: false, broken: false, cardPresent: false, phonePresent: false, phoneReaderOff: false, ...emptySession(sessionId, startedAt) };
 }
 
 export function problem(code: SessionErrorCode, extra: { serverCode?: string | undefined; retryable?: boolean; retryAfterMs?: number; triesLeft?: number } = {}): Problem {

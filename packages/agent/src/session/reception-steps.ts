@@ -56,11 +56,11 @@ export function fail(s: ReceptionState, p: Problem, message?: string): Step {
 }
 
 /** Ends the session early. Work under way is dropped (the card did what it did; nothing is undone). */
-export function abort(s: ReceptionState, code: "card-removed" | "cancelled" | "idle-timeout"): Step {
+export function abort(s: ReceptionState, code: "card-removed" | "cancelled" | "idle-timeout" | "phone-removed"): Step {
   const next: ReceptionState = { ...s, generation: s.generation + 1, phase: "aborted", busy: false, consentFlow: null, retry: null, problem: problem(code) };
   const effects: Effect[] = [STOP_IDLE, RELEASE_FACE, log(next, "aborted", { code }), EMIT];
-  // The card is gone already: show why for a moment, then wait for the next one.
-  if (!next.cardPresent) effects.push({ kind: "return-timer", action: "start", generation: next.generation });
+  // The card is gone already (or it was a phone): show why for a moment, then wait for the next one.
+  if (!next.cardPresent || s.phone) effects.push({ kind: "return-timer", action: "start", generation: next.generation });
   return step(next, effects);
 }
 
@@ -104,7 +104,8 @@ export function confirm(s: ReceptionState, method: VerificationMethod): Step {
   if (!s.certificateDer) return fail(s, problem("internal"));
   if (method !== "pin" && !s.setup.hasDevice) return fail(s, problem("device-refused"));
   const next: ReceptionState = { ...s, method, phase: "confirming", retry: { kind: "confirm", method }, busy: true };
-  return step(next, [STOP_IDLE, EMIT, { kind: "confirm", generation: s.generation, method, certificateDer: s.certificateDer }]);
+  // On the phone path the phone signs (it lies on the phone reader, not in the card slot).
+  return step(next, [STOP_IDLE, EMIT, { kind: "confirm", generation: s.generation, method, certificateDer: s.certificateDer, ...(s.phone ? { via: "phone" as const } : {}) }]);
 }
 
 /** Records the consent answer (when one was given) and completes. */

@@ -60,6 +60,12 @@ function restartable(t: ReaderTransport): (ReaderTransport & RestartableTranspor
 export interface SessionManagerOptions {
   /** How often a transport whose context was lost is restarted (e.g. until pcscd is back). Default 1 s; 0: never. */
   readonly recoveryIntervalMs?: number;
+  /**
+   * The phone reader (a general-purpose NFC reader for the smartphone マイナ保険証, REFERENCE §6): its name. It
+   * gets no session of its own; what is placed on it goes to the first card reader's session. null/absent: none
+   * (the kiosk then says to bring the card).
+   */
+  readonly phoneReader?: string | null;
 }
 
 export class SessionManager extends TypedEmitter<SessionManagerEvents> {
@@ -70,12 +76,18 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
   #started = false;
 
   readonly #recoveryIntervalMs: number;
+  readonly #phoneReader: string | null;
+  /** The phone reader's transport once it is seen, and whether something lies on it. */
+  #phone: { transport: ReaderTransport; present: boolean } | undefined;
+  /** The session the phone reader serves: the first card reader's. */
+  #phoneOwner: ReceptionSession | undefined;
 
   constructor(transports: readonly ReaderTransport[], template: SessionTemplate, options: SessionManagerOptions = {}) {
     super();
     // One staff-PIN guard for every reader: a new card (new session) must not reset the count of wrong staff PINs.
     this.#template = { ...template, staffPinGuard: template.staffPinGuard ?? StaffPinGuard.forPin(template.staffPin, template.options?.staffPinLock) };
     this.#recoveryIntervalMs = options.recoveryIntervalMs ?? 1000;
+    this.#phoneReader = options.phoneReader ?? null;
     for (const transport of transports) this.#attach(transport);
   }
 
@@ -88,7 +100,7 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
       // A transport that was started before us reported its readers and cards already: catch up.
       for (const reader of entry.transport.listReaders()) {
         this.#onReader(entry, reader, false);
-        if (entry.transport.cardIn(reader) && !this.#slots.get(reader)?.cardPresent) this.#onCard(entry.transport, reader);
+        if (entry.transport.cardIn(reader) && !this.#slots.get(reader)?.cardPresent && !(reader === this.#phoneReader && this.#phone?.present)) this.#onCard(entry.transport, reader);
       }
     }
   }
@@ -132,6 +144,11 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
     return name;
   }
 
+  /** The trainer's switch: the phone reader is there (true) or not (false) for every reader's session. */
+  setPhoneReaderAvailable(available: boolean): void {
+    for (const slot of this.#slots.values()) slot.session.setPhoneReaderAvailable(available);
+  }
+
   /** The session whose current card session has this id. */
   bySessionId(sessionId: string): ReceptionSession | undefined {
     for (const slot of this.#slots.values()) if (slot.session.sessionId === sessionId) return slot.session;
@@ -166,10 +183,21 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
 
   #onReader(entry: TransportEntry, reader: string, announce: boolean): void {
     this.#recovered(entry);
+    if (reader === this.#phoneReader) {
+      this.#phone ??= { transport: entry.transport, present: false };
+      if (announce) this.#notice(entry.transport, "reader-added", reader, null);
+      return;
+    }
     if (this.#slots.has(reader)) return;
     const { cardClients, fixtureCas = [], ...template } = this.#template;
-    const openCard = cardClients ? () => cardClients(entry.transport, reader) : () => new MyNumberCardClient(new CardChannel(entry.transport, reader), { fixtureCas });
-    const session = new ReceptionSession({ ...template, reader, openCard, nextSeq: () => ++this.#seq });
+    const clientOn = (transport: ReaderTransport, name: string) => (cardClients ? cardClients(transport, name) : new MyNumberCardClient(new CardChannel(transport, name), { fixtureCas }));
+    const openCard = () => clientOn(entry.transport, reader);
+    const phoneName = this.#phoneReader;
+    // The phone reader may show up after this reader: its transport is looked up when a phone is read.
+    const phoneReader =
+      phoneName !== null && !this.#phoneOwner ? { name: phoneName, open: () => clientOn(this.#phone?.transport ?? entry.transport, phoneName) } : undefined;
+    const session = new ReceptionSession({ ...template, reader, openCard, phoneReader, nextSeq: () => ++this.#seq });
+    if (phoneReader) this.#phoneOwner = session;
     session.on("state", (view) => this.emit("state", view));
     session.on("log", (line) => this.emit("log", line));
     this.#slots.set(reader, { transport: entry.transport, session, cardPresent: false });
@@ -189,6 +217,12 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
   }
 
   #onCard(transport: ReaderTransport, reader: string): void {
+    if (reader === this.#phoneReader) {
+      this.#phone ??= { transport, present: false };
+      this.#phone.present = true;
+      this.#phoneOwner?.phonePlaced();
+      return;
+    }
     let slot = this.#slots.get(reader);
     if (!slot) {
       const entry = this.#transports.find((t) => t.transport === transport);
@@ -203,6 +237,12 @@ export class SessionManager extends TypedEmitter<SessionManagerEvents> {
   }
 
   #onCardOff(reader: string): void {
+    if (reader === this.#phoneReader) {
+      if (!this.#phone?.present) return;
+      this.#phone.present = false;
+      this.#phoneOwner?.phoneRemoved();
+      return;
+    }
     const slot = this.#slots.get(reader);
     if (!slot || !slot.cardPresent) return;
     slot.cardPresent = false;

@@ -37,6 +37,8 @@ export function buildSessionView(state: ReceptionState, seq: number, now: Date):
     method: state.method,
     pin: state.pin,
     face: faceView,
+    phone: state.phone && { os: state.phone.os, token: state.phone.token, present: state.phonePresent },
+    phoneReader: state.setup.phoneReader !== null && !state.phoneReaderOff,
     consent: state.consentFlow ? consentRequestFor(state.consentFlow, state.publicExpenseOffered) : null,
     result,
     error: state.problem ? toSessionError(state.problem) : null,

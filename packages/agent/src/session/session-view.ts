@@ -34,7 +34,18 @@ export type SessionPhase =
   /** The PIN for the registration (when the patient was verified by face or 目視: registration is PIN-signed). */
   | "register-pin"
   /** The registration consent 同意する / 同意しない; busy while the server registers. */
-  | "register-consent";
+  | "register-consent"
+  // ── the smartphone マイナ保険証 (REFERENCE §6): chosen on the start screen instead of placing the card ──
+  /** スマホ chosen: iPhone or Android? */
+  | "phone-os"
+  /** Waiting for the phone on the phone reader (a general-purpose NFC reader, not the card slot). */
+  | "phone-hold"
+  /** A phone arrived: SELECT JPKI, its token (EF 0006), and the certificate or the PIN status. */
+  | "phone-reading"
+  /** Android: the phone certificate's own 4-digit PIN on the reader's pad. */
+  | "phone-pin"
+  /** iPhone: authenticate on the phone (Face ID / Touch ID), then continue. */
+  | "phone-owner-auth";
 
 export const SESSION_PHASES: readonly SessionPhase[] = [
   "waiting-for-card",
@@ -51,14 +62,22 @@ export const SESSION_PHASES: readonly SessionPhase[] = [
   "register-offer",
   "register-pin",
   "register-consent",
+  "phone-os",
+  "phone-hold",
+  "phone-reading",
+  "phone-pin",
+  "phone-owner-auth",
 ];
 /** 保険証利用登録 at the reader. */
 export const REGISTRATION_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["register-offer", "register-pin", "register-consent"]);
 
+/** The phases of the phone path before the server is asked. */
+export const PHONE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["phone-os", "phone-hold", "phone-reading", "phone-pin", "phone-owner-auth"]);
+
 /** Before the patient is verified: a method may be chosen (and the idle timer runs). */
 export const CHOOSING_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["choose-method", "pin", "face", "visual"]);
 /** The patient (or staff) acts: choosing, and the consent screens (a session here may be cancelled). */
-export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent", "register-offer", "register-pin", "register-consent"]);
+export const INTERACTIVE_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>([...CHOOSING_PHASES, "consent", "register-offer", "register-pin", "register-consent", "phone-os", "phone-hold", "phone-pin", "phone-owner-auth"]);
 /** The session is over: the result or the problem is final. */
 export const ENDED_PHASES: ReadonlySet<SessionPhase> = new Set<SessionPhase>(["done", "error", "aborted"]);
 
@@ -118,6 +137,23 @@ export type SessionErrorCode =
   | "medical-ticket-unregistered"
   /** A notice on a usable result: grace period after an expiry — only the qualification, no consent screens. */
   | "qualification-only"
+  // the smartphone
+  /** The clinic has no phone reader configured: bring the card. */
+  | "phone-reader-missing"
+  /** No phone was held over the phone reader in time. */
+  | "phone-not-held"
+  /** The phone left the reader before the reception was done. */
+  | "phone-removed"
+  /** What lies on the phone reader is no マイナンバーカード function of a phone (a card, or unreadable). */
+  | "phone-unreadable"
+  /** Android: the phone PIN is locked (use the card; reset in the phone app / マイナポータル). */
+  | "phone-pin-locked"
+  /** iPhone: the owner has not authenticated on the phone (69 82 to the signature). */
+  | "phone-not-authenticated"
+  /** The phone certificate (or its card) has expired: no grace for a phone — show the card or a 資格確認書. */
+  | "phone-certificate-expired"
+  /** The phone carries someone else's card (one person's card per phone). */
+  | "phone-other-person"
   // the session
   | "idle-timeout"
   | "cancelled"
@@ -149,6 +185,7 @@ export const SESSION_ERROR_CODES = [
   "certificate-revoked", "certificate-untrusted", "card-expired", "not-registered", "person-unknown", "device-refused",
   "signature-invalid", "qualification-invalid", "qualification-not-found", "qualification-multiple", "consent-rejected",
   "registration-failed", "medical-ticket-unregistered", "qualification-only",
+  "phone-reader-missing", "phone-not-held", "phone-removed", "phone-unreadable", "phone-pin-locked", "phone-not-authenticated", "phone-certificate-expired", "phone-other-person",
   "idle-timeout", "cancelled", "no-method",
   "bad-request", "unknown-session", "wrong-phase", "busy", "method-unavailable", "dev-disabled", "unknown-card", "card-in-use", "unknown-reader", "unknown-event", "payload-too-large", "no-answer", "internal",
 ] as const satisfies readonly SessionErrorCode[];
@@ -180,6 +217,15 @@ export interface CardSummary {
   readonly kind: "fixture" | "real";
   /** The user-auth certificate's last valid day (UTC date of notAfter, YYYY-MM-DD). */
   readonly certificateValidTo: string;
+}
+
+/** The phone path: which phone the patient chose, and what the reader found. */
+export interface PhoneView {
+  readonly os: "android" | "iphone" | null;
+  /** The token EF 0006 named (null until read). */
+  readonly token: "card" | "android" | "iphone" | null;
+  /** Whether a phone is on the phone reader now. */
+  readonly present: boolean;
 }
 
 export interface PinView {
@@ -320,6 +366,10 @@ export interface SessionView {
   readonly method: VerificationMethod | null;
   readonly pin: PinView | null;
   readonly face: FaceView | null;
+  /** The phone path, when the patient chose スマホ (null for a card). */
+  readonly phone: PhoneView | null;
+  /** Whether this reader has a phone reader beside it (the スマホ button is offered). */
+  readonly phoneReader: boolean;
   readonly consent: ConsentRequestView | null;
   readonly result: QualificationSummary | null;
   /** The last problem. With phase `error`/`aborted` it ended the session; otherwise it is a notice (a wrong PIN…). */
@@ -330,57 +380,7 @@ export interface SessionView {
   readonly registeredNow?: boolean;
 }
 
-/**
- * The 券面 (card face) as staff see it on the 目視 panel: read from the 券面AP with 照合番号B, as a
- * 顔認証付きカードリーダー does. Never part of a SessionView (every kiosk gets those): only the answer to the
- * staff's own `staff:card-face` command carries it. No 12-digit マイナンバー is on the 券面AP's face EF.
- */
-export interface StaffCardFaceView {
-  /** The chip's photo (JPEG 2000) as PNG, base64. */
-  readonly photoPng: string;
-  /** The name and address as the card prints them: PNG images, base64. */
-  readonly nameImagePng: string;
-  readonly addressImagePng: string;
-  /** YYYYMMDD as on the chip. */
-  readonly birthDate: string;
-  /** 1 男, 2 女, 3 未設定 (as on the chip). */
-  readonly sex: string;
-  /** The card's own expiry, YYYYMMDD. */
-  readonly expiresOn: string;
-}
-
-// ── readers and transports ─────────────────────────────────────────────────────────────────────────
-
-/** memory: virtual cards in the agent process; pcsc: any PC/SC reader (real, or pcscd's vpcd slot). */
-export type TransportKind = "memory" | "pcsc";
-
-export interface ReaderInfo {
-  readonly name: string;
-  readonly transport: TransportKind;
-  readonly cardPresent: boolean;
-}
-
-export type TransportNoticeKind =
-  /** A transport-level error (not tied to one exchange). */
-  | "error"
-  /** The PC/SC context died (pcscd stopped or restarted): its readers are gone until it comes back. */
-  | "context-lost"
-  /** Readers are reported again after the context was lost. */
-  | "recovered"
-  | "reader-added"
-  | "reader-removed";
-
-export interface TransportNotice {
-  readonly transport: TransportKind;
-  readonly kind: TransportNoticeKind;
-  readonly reader: string | null;
-  /** The underlying message (English, technical). */
-  readonly detail: string | null;
-  readonly at: string;
-}
-
-export interface TransportStatus {
-  readonly kind: TransportKind;
-  readonly state: "running" | "context-lost" | "stopped";
-}
-
+// ── readers and transports: transport-view.ts ──
+export type { ReaderInfo, TransportKind, TransportNotice, TransportNoticeKind, TransportStatus } from "./transport-view.js";
+// ── the 券面 for staff: staff-card-face-view.ts ──
+export type { StaffCardFaceView } from "./staff-card-face-view.js";

@@ -184,6 +184,32 @@ export class AgentDriver {
     return this.#send("dev:remove-card", reader ?? this.#options.reader ? { reader: reader ?? this.#options.reader } : {});
   }
 
+  /** The smartphone path: スマホ, then the phone kind, continue after Face ID, try the phone again. */
+  phoneStart(reader?: string): Promise<CommandAck> {
+    return this.#send("session:phone-start", { sessionId: this.#sessionId(reader) });
+  }
+
+  phoneOs(os: "android" | "iphone", reader?: string): Promise<CommandAck> {
+    return this.#send("session:phone-os", { sessionId: this.#sessionId(reader), os });
+  }
+
+  phoneContinue(reader?: string): Promise<CommandAck> {
+    return this.#send("session:phone-continue", { sessionId: this.#sessionId(reader) });
+  }
+
+  phoneRetry(reader?: string): Promise<CommandAck> {
+    return this.#send("session:phone-retry", { sessionId: this.#sessionId(reader) });
+  }
+
+  /** Trainer switches: an iPhone's owner authenticated on the phone; the clinic has a phone reader or not. */
+  phoneOwnerAuth(phone: string, authenticated: boolean): Promise<CommandAck> {
+    return this.#send("dev:phone-owner-auth", { phone, authenticated });
+  }
+
+  phoneReaderAvailable(available: boolean): Promise<CommandAck> {
+    return this.#send("dev:phone-reader", { available });
+  }
+
   /** Marks the reader out of order (`broken: true`) or back in order (trainer switch; dev commands). */
   readerBroken(broken: boolean, reader?: string): Promise<CommandAck> {
     return this.#send("dev:reader-broken", { broken, ...(reader ?? this.#options.reader ? { reader: reader ?? this.#options.reader } : {}) });

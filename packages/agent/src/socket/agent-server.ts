@@ -54,6 +54,8 @@ export interface DevCardSlots {
   /** Puts the fixture card `cardId` into `reader` (default: the first reader). Throws DevCardError. */
   insert(cardId: string, reader?: string): Promise<void>;
   remove(reader?: string): Promise<void>;
+  /** The iPhone `phoneId`'s owner authenticates on the phone (Face ID), or that lapses. Throws DevCardError. */
+  ownerAuth?(phoneId: string, authenticated: boolean): void;
 }
 
 export class DevCardError extends Error {
@@ -102,6 +104,8 @@ export interface AgentOptions {
   readonly allowedHosts?: readonly string[];
   /** How often a transport that lost its PC/SC context is restarted until pcscd is back. Default 1 s. */
   readonly recoveryIntervalMs?: number;
+  /** The phone reader's name (smartphone マイナ保険証); it serves the first card reader. Absent: no phone reader. */
+  readonly phoneReader?: string | null;
   /** One line per session event (JSON; never a PIN). Default: nothing. */
   readonly log?: (line: string) => void;
 }
@@ -130,7 +134,7 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     lookupCard: options.lookupCard,
     staffPin: options.staffPin,
     options: options.session,
-  }, options.recoveryIntervalMs !== undefined ? { recoveryIntervalMs: options.recoveryIntervalMs } : {});
+  }, { ...(options.recoveryIntervalMs !== undefined ? { recoveryIntervalMs: options.recoveryIntervalMs } : {}), phoneReader: options.phoneReader ?? null });
   // Load the face models now, not when the first patient looks at the camera.
   options.faceVerifier?.ready().catch((e: unknown) => log(JSON.stringify({ faceVerifier: "not ready", message: (e as Error).message })));
 
@@ -231,6 +235,10 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
     );
     handle(socket, "session:cancel", (p) => withSession(p.sessionId, (s) => s.cancel()));
     handle(socket, "session:retry", (p) => withSession(p.sessionId, (s) => s.retry()));
+    handle(socket, "session:phone-start", (p) => withSession(p.sessionId, (s) => s.phoneStart()));
+    handle(socket, "session:phone-os", (p) => withSession(p.sessionId, (s) => s.phoneOs(p.os)));
+    handle(socket, "session:phone-continue", (p) => withSession(p.sessionId, (s) => s.phoneContinue()));
+    handle(socket, "session:phone-retry", (p) => withSession(p.sessionId, (s) => s.phoneRetry()));
     handle(socket, "session:register", (p) => withSession(p.sessionId, (s) => s.register(p.accept)));
     handle(socket, "staff:visual", (p) => withSession(p.sessionId, (s) => s.staffVisual(p.staffPin)));
     handle(socket, "staff:match-number-b", (p) => withSession(p.sessionId, (s) => s.staffMatchNumberB(p.staffPin, p.matchNumberB)));
@@ -259,6 +267,23 @@ export async function createAgent(options: AgentOptions): Promise<ReaderAgent> {
         if (e instanceof DevCardError) return refuse(e.code);
         throw e;
       }
+      return { ok: true };
+    });
+    handle(socket, "dev:phone-owner-auth", (p) => {
+      if (!options.devCards?.ownerAuth) return refuse("dev-disabled");
+      try {
+        options.devCards.ownerAuth(p.phone, p.authenticated);
+      } catch (e) {
+        if (e instanceof DevCardError) return refuse(e.code);
+        throw e;
+      }
+      log(JSON.stringify({ phoneOwnerAuth: p.authenticated, phone: p.phone }));
+      return { ok: true };
+    });
+    handle(socket, "dev:phone-reader", (p) => {
+      if (!options.devCards) return refuse("dev-disabled");
+      manager.setPhoneReaderAvailable(p.available);
+      log(JSON.stringify({ phoneReaderAvailable: p.available }));
       return { ok: true };
     });
     handle(socket, "dev:reader-broken", (p) => {

@@ -11,6 +11,8 @@
  *   agent:readers    reader list changed     session:face-frame    {sessionId, image}
  *   agent:transport  reader / PC/SC notices  session:consent       {sessionId, comprehensive?, items?}
  *   agent:error      a refusal with no ack   session:cancel | session:retry {sessionId}
+ *                                           session:phone-start | session:phone-continue | session:phone-retry {sessionId}
+ *                                           session:phone-os      {sessionId, os: android|iphone}
  *                                           session:register      {sessionId, accept} (保険証利用登録 at the reader)
  *                                           staff:visual          {sessionId, staffPin}
  *                                           staff:match-number-b  {sessionId, staffPin, matchNumberB}
@@ -19,6 +21,8 @@
  *                                           dev:insert-card       {card, reader?}  (agent started with dev commands)
  *                                           dev:remove-card       {reader?}
  *                                           dev:reader-broken     {broken, reader?}  (trainer: reader out of order)
+ *                                           dev:phone-owner-auth  {phone, authenticated}  (trainer: Face ID on the iPhone)
+ *                                           dev:phone-reader      {available}  (trainer: a clinic with/without a phone reader)
  *
  * Handshake: `io(url, { auth: { token, clientName? } })`; a wrong or missing token fails the connection with
  * `connect_error` whose `data` is an `AgentConnectError`. A browser page must be on this machine (Origin: a
@@ -83,6 +87,7 @@ const ConsentItems = z.strictObject({
 });
 export const ConsentPayload = z.strictObject({ sessionId: SessionId, comprehensive: z.boolean().optional(), items: ConsentItems.optional() });
 export const SessionRefPayload = z.strictObject({ sessionId: SessionId });
+export const PhoneOsPayload = z.strictObject({ sessionId: SessionId, os: z.enum(["android", "iphone"]) });
 /** 保険証利用登録 at the reader: 登録する / 登録しない on the offer, 同意する / 同意しない on the registration consent. */
 export const RegisterPayload = z.strictObject({ sessionId: SessionId, accept: z.boolean() });
 export const StaffVisualPayload = z.strictObject({ sessionId: SessionId, staffPin: StaffPin });
@@ -92,6 +97,8 @@ export const StaffMatchNumberBPayload = z.strictObject({ sessionId: SessionId, s
 export const SyncPayload = z.strictObject({});
 export const DevInsertCardPayload = z.strictObject({ card: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a fixture card id"), reader: ReaderName.optional() });
 export const DevRemoveCardPayload = z.strictObject({ reader: ReaderName.optional() });
+/** The trainer's switch: an iPhone's owner authenticated on the phone (Face ID), or not. */
+export const DevPhoneOwnerAuthPayload = z.strictObject({ phone: z.string().regex(/^phone-iphone(-[a-z0-9]+)+$/, "an iPhone fixture id"), authenticated: z.boolean() });
 /** Marks a reader out of order (`broken: true`) or back in order; `reader` defaults to the first reader. */
 export const DevReaderBrokenPayload = z.strictObject({ broken: z.boolean(), reader: ReaderName.optional() });
 
@@ -100,6 +107,7 @@ export type PinPayload = z.infer<typeof PinPayload>;
 export type FaceFramePayload = z.infer<typeof FaceFramePayload>;
 export type ConsentPayload = z.infer<typeof ConsentPayload>;
 export type SessionRefPayload = z.infer<typeof SessionRefPayload>;
+export type PhoneOsPayload = z.infer<typeof PhoneOsPayload>;
 export type RegisterPayload = z.infer<typeof RegisterPayload>;
 export type StaffVisualPayload = z.infer<typeof StaffVisualPayload>;
 export type StaffCardFacePayload = z.infer<typeof StaffCardFacePayload>;
@@ -107,6 +115,10 @@ export type StaffMatchNumberBPayload = z.infer<typeof StaffMatchNumberBPayload>;
 export type SyncPayload = z.infer<typeof SyncPayload>;
 export type DevInsertCardPayload = z.infer<typeof DevInsertCardPayload>;
 export type DevRemoveCardPayload = z.infer<typeof DevRemoveCardPayload>;
+export type DevPhoneOwnerAuthPayload = z.infer<typeof DevPhoneOwnerAuthPayload>;
+/** The trainer's switch: the clinic has a phone reader (the configured one) or not. */
+export const DevPhoneReaderPayload = z.strictObject({ available: z.boolean() });
+export type DevPhoneReaderPayload = z.infer<typeof DevPhoneReaderPayload>;
 export type DevReaderBrokenPayload = z.infer<typeof DevReaderBrokenPayload>;
 
 /** Every client → agent event with its payload schema (the agent validates with these). */
@@ -117,6 +129,10 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "session:consent": ConsentPayload,
   "session:cancel": SessionRefPayload,
   "session:retry": SessionRefPayload,
+  "session:phone-start": SessionRefPayload,
+  "session:phone-os": PhoneOsPayload,
+  "session:phone-continue": SessionRefPayload,
+  "session:phone-retry": SessionRefPayload,
   "session:register": RegisterPayload,
   "staff:visual": StaffVisualPayload,
   "staff:match-number-b": StaffMatchNumberBPayload,
@@ -125,6 +141,8 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   "dev:insert-card": DevInsertCardPayload,
   "dev:remove-card": DevRemoveCardPayload,
   "dev:reader-broken": DevReaderBrokenPayload,
+  "dev:phone-owner-auth": DevPhoneOwnerAuthPayload,
+  "dev:phone-reader": DevPhoneReaderPayload,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_PAYLOAD_SCHEMAS;
@@ -190,6 +208,11 @@ export interface ClientToServerEvents {
   "session:consent": (payload: ConsentPayload, ack: Ack) => void;
   "session:cancel": (payload: SessionRefPayload, ack: Ack) => void;
   "session:retry": (payload: SessionRefPayload, ack: Ack) => void;
+  /** The smartphone path: スマホ, then iPhone/Android, continue after Face ID, try the phone again. */
+  "session:phone-start": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:phone-os": (payload: PhoneOsPayload, ack: Ack) => void;
+  "session:phone-continue": (payload: SessionRefPayload, ack: Ack) => void;
+  "session:phone-retry": (payload: SessionRefPayload, ack: Ack) => void;
   "session:register": (payload: RegisterPayload, ack: Ack) => void;
   "staff:visual": (payload: StaffVisualPayload, ack: Ack) => void;
   "staff:match-number-b": (payload: StaffMatchNumberBPayload, ack: Ack) => void;
@@ -198,6 +221,8 @@ export interface ClientToServerEvents {
   "dev:insert-card": (payload: DevInsertCardPayload, ack: Ack) => void;
   "dev:remove-card": (payload: DevRemoveCardPayload, ack: Ack) => void;
   "dev:reader-broken": (payload: DevReaderBrokenPayload, ack: Ack) => void;
+  "dev:phone-owner-auth": (payload: DevPhoneOwnerAuthPayload, ack: Ack) => void;
+  "dev:phone-reader": (payload: DevPhoneReaderPayload, ack: Ack) => void;
 }
 
 /** One agent process: nothing travels between servers. */

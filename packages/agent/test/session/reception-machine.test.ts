@@ -9,7 +9,7 @@ import { transition } from "../../src/session/reception-machine.js";
 import { ACCEPTS, gate, initialState, methodsOf, type CommandType, type ReceptionSetup, type ReceptionState } from "../../src/session/reception-state.js";
 import { SESSION_PHASES, type SessionPhase } from "../../src/session/session-view.js";
 
-const SETUP: ReceptionSetup = { reader: "Test Reader 00", hasFaceVerifier: true, hasDevice: true, hasStaffPin: true, maxFaceFailures: 3, maxFaceFrames: 10 };
+const SETUP: ReceptionSetup = { reader: "Test Reader 00", hasFaceVerifier: true, hasDevice: true, hasStaffPin: true, maxFaceFailures: 3, maxFaceFrames: 10, phoneReader: null };
 const AT = "2026-11-22T01:00:00.000Z";
 const MATCH_NUMBER_B = "60061520334821";
 

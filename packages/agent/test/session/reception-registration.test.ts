@@ -8,7 +8,7 @@ import { transition } from "../../src/session/reception-machine.js";
 import { initialState, type ReceptionSetup, type ReceptionState } from "../../src/session/reception-state.js";
 import { buildSessionView } from "../../src/session/session-view-builder.js";
 
-const SETUP: ReceptionSetup = { reader: "Test Reader 00", hasFaceVerifier: false, hasDevice: true, hasStaffPin: true, maxFaceFailures: 3, maxFaceFrames: 10, canRegister: true };
+const SETUP: ReceptionSetup = { reader: "Test Reader 00", hasFaceVerifier: false, hasDevice: true, hasStaffPin: true, maxFaceFailures: 3, maxFaceFrames: 10, canRegister: true, phoneReader: null };
 const AT = "2026-11-22T01:00:00.000Z";
 const apply = (state: ReceptionState, input: SessionInput): Step => transition(state, { ...input, at: AT, nextSessionId: "next" });
 const after = (state: ReceptionState, ...inputs: SessionInput[]): ReceptionState => inputs.reduce((s, input) => apply(s, input).state, state);

@@ -97,22 +97,32 @@ describe("event maps (type-level: both ends agree)", () => {
     expectTypeOf<SchemaOf<"session:pin">>().toEqualTypeOf<PayloadOf<"session:pin">>();
     expectTypeOf<SchemaOf<"session:face-frame">>().toEqualTypeOf<PayloadOf<"session:face-frame">>();
     expectTypeOf<SchemaOf<"session:consent">>().toEqualTypeOf<PayloadOf<"session:consent">>();
+    expectTypeOf<SchemaOf<"session:register">>().toEqualTypeOf<PayloadOf<"session:register">>();
     expectTypeOf<SchemaOf<"staff:visual">>().toEqualTypeOf<PayloadOf<"staff:visual">>();
     expectTypeOf<SchemaOf<"dev:insert-card">>().toEqualTypeOf<PayloadOf<"dev:insert-card">>();
     expectTypeOf<SchemaOf<"dev:reader-broken">>().toEqualTypeOf<PayloadOf<"dev:reader-broken">>();
+    expectTypeOf<SchemaOf<"session:phone-os">>().toEqualTypeOf<PayloadOf<"session:phone-os">>();
+    expectTypeOf<SchemaOf<"dev:phone-owner-auth">>().toEqualTypeOf<PayloadOf<"dev:phone-owner-auth">>();
     // A consent payload is a session's ConsentAnswer plus the session id.
     expectTypeOf<Omit<ConsentPayload, "sessionId">>().toExtend<ConsentAnswer>();
     expect(Object.keys(CLIENT_PAYLOAD_SCHEMAS).sort()).toEqual(
       [
         "agent:sync",
         "dev:insert-card",
+        "dev:phone-owner-auth",
+        "dev:phone-reader",
         "dev:reader-broken",
         "dev:remove-card",
         "session:cancel",
         "session:choose-method",
         "session:consent",
         "session:face-frame",
+        "session:phone-continue",
+        "session:phone-os",
+        "session:phone-retry",
+        "session:phone-start",
         "session:pin",
+        "session:register",
         "session:retry",
         "staff:match-number-b",
         "staff:visual",

@@ -66,6 +66,15 @@ export interface ScenarioPerformer extends ServerSidePerformer {
   consent(answer: ConsentAnswer, timeoutMs: number): Promise<SessionObservation>;
   retry(timeoutMs: number): Promise<SessionObservation>;
   cancel(timeoutMs: number): Promise<SessionObservation>;
+  /** The smartphone path (issue 14). */
+  phone(os: "android" | "iphone", timeoutMs: number): Promise<SessionObservation>;
+  holdPhone(phone: string, timeoutMs: number): Promise<SessionObservation>;
+  removePhone(timeoutMs: number): Promise<SessionObservation>;
+  ownerAuth(phone: string, authenticated: boolean): Promise<void>;
+  phoneContinue(timeoutMs: number): Promise<SessionObservation>;
+  phoneRetry(timeoutMs: number): Promise<SessionObservation>;
+  /** The trainer's switch: the clinic has a phone reader or not. */
+  phoneReaderAvailable(available: boolean): Promise<void>;
   /** 保険証利用登録 at the reader after E131: the answer on the offer, then on the registration consent. */
   registerAnswer(accept: boolean, timeoutMs: number): Promise<SessionObservation>;
   /** Resolves with the first settled (not busy) view in one of the phases. */

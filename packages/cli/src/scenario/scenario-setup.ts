@@ -42,6 +42,7 @@ export async function prepareScenario(
     ...(setup.consentFlow ? { consentFlow: setup.consentFlow } : {}),
     ...(setup.requestTimeoutMs ? { timeoutMs: setup.requestTimeoutMs } : {}),
   });
+  await performer.phoneReaderAvailable(setup.phoneReader ?? true);
   await performer.admin.reseed();
   // The server's own clock too: what carries no date of its own (folder files, 一括照会, 薬剤情報) is answered on
   // the scenario's day. The runner puts the previous date back after the scenario.

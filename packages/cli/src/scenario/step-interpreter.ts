@@ -80,6 +80,19 @@ export async function performStep(step: Step, p: ScenarioPerformer, context: Ste
       return checkSession({ view: await p.waitFor(typeof step.phase === "string" ? [step.phase] : step.phase, timeoutMs) }, step.expect);
     case "note":
       return { observed: "", failures: [] };
+    case "phone":
+      return checkSession(await p.phone(step.os, timeoutMs), step.expect);
+    case "hold-phone":
+      return checkSession(await p.holdPhone(step.phone, timeoutMs), step.expect);
+    case "remove-phone":
+      return checkSession(await p.removePhone(timeoutMs), step.expect);
+    case "owner-auth":
+      await p.ownerAuth(step.phone, step.authenticated);
+      return { observed: `${step.phone} owner ${step.authenticated ? "authenticated" : "not authenticated"}`, failures: [] };
+    case "phone-continue":
+      return checkSession(await p.phoneContinue(timeoutMs), step.expect);
+    case "phone-retry":
+      return checkSession(await p.phoneRetry(timeoutMs), step.expect);
     case "admin": {
       const done: string[] = [];
       if (step.clearFaults) {

@@ -16,6 +16,7 @@ import { Done } from "./screens/done.js";
 import { FaceCapture } from "./screens/face-capture.js";
 import { PinPad } from "./screens/pin-pad.js";
 import { Problem } from "./screens/problem.js";
+import { PhoneChoose, PhoneHold, PhoneOwnerAuth, PhonePin, PhoneReading, PhoneStartButton } from "./screens/phone.js";
 import { RegisterConsent, RegisterOffer } from "./screens/registration.js";
 
 export function Kiosk({ agent, config }: { agent: AgentConnection; config: UiConfig }) {
@@ -83,7 +84,17 @@ export function Kiosk({ agent, config }: { agent: AgentConnection; config: UiCon
 function Screen({ view, agent, tx }: { view: SessionView; agent: AgentConnection; tx: Tx }) {
   switch (view.phase) {
     case "waiting-for-card":
-      return <PlaceCard tx={tx} />;
+      return <PlaceCard tx={tx} phone={<PhoneStartButton view={view} agent={agent} tx={tx} />} />;
+    case "phone-os":
+      return <PhoneChoose view={view} agent={agent} tx={tx} />;
+    case "phone-hold":
+      return <PhoneHold view={view} tx={tx} />;
+    case "phone-reading":
+      return <PhoneReading tx={tx} />;
+    case "phone-pin":
+      return <PhonePin view={view} agent={agent} tx={tx} />;
+    case "phone-owner-auth":
+      return <PhoneOwnerAuth view={view} agent={agent} tx={tx} />;
     case "reading":
       return <Wait screen="reading" title={tx(KIOSK.reading)} hint={tx(KIOSK.readingHint)} />;
     case "choose-method":

@@ -190,6 +190,13 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
               <span class="switch-label">{W.readerBroken[lang]}</span>
             </label>
           </div>
+          {card.startsWith("phone-iphone-") && (
+            <div class="row">
+              <button type="button" data-action="owner-auth" onClick={async () => say(await agent.send("dev:phone-owner-auth", { phone: card, authenticated: true }), W.ownerAuthOn)}>
+                {W.ownerAuth[lang]}
+              </button>
+            </div>
+          )}
           <p class="note">{cards.find((c) => c.id === card)?.demonstrates}</p>
           <p class="note">
             {W.readers[lang]}: {state.readers.map((r) => `${r.name}${r.cardPresent ? W.cardPresent[lang] : ""}`).join(", ") || "—"}
@@ -233,7 +240,7 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
               </select>
             </label>
             <label>
-              {BENEFITS_TRAINER.pmh.ja}
+              {BENEFITS_TRAINER.pmh[lang]}
               <select
                 name="publicExpenseScreen"
                 value={settings.publicExpenseScreen === true ? "on" : settings.publicExpenseScreen === false ? "off" : ""}
@@ -242,9 +249,9 @@ export function Trainer({ agent }: { agent: AgentConnection; config: UiConfig })
                   setSettings((await post("/ui/settings", { publicExpenseScreen: v === "on" ? true : v === "off" ? false : null })).body as Settings);
                 }}
               >
-                <option value="">{BENEFITS_TRAINER.pmhByDate.ja}</option>
-                <option value="on">{BENEFITS_TRAINER.pmhOn.ja}</option>
-                <option value="off">{BENEFITS_TRAINER.pmhOff.ja}</option>
+                <option value="">{BENEFITS_TRAINER.pmhByDate[lang]}</option>
+                <option value="on">{BENEFITS_TRAINER.pmhOn[lang]}</option>
+                <option value="off">{BENEFITS_TRAINER.pmhOff[lang]}</option>
               </select>
             </label>
           </div>

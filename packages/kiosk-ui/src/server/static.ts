@@ -31,7 +31,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadCardFixtures } from "@onshi-sim/jpki-testkit";
+import { loadCardFixtures, loadPhoneFixtures } from "@onshi-sim/jpki-testkit";
 import { jsonMediaType } from "@onshi-sim/server";
 import { parseAuthority, ServedHosts } from "@onshi-sim/server";
 import { loadScenarios, type Scenario } from "@onshi-sim/scenarios";
@@ -217,9 +217,11 @@ export function createKioskUi(options: KioskUiOptions): KioskUi {
         return json(res, 200, settings.view);
       }
       if (path === "/ui/cards") {
-        cards ??= loadCardFixtures().then((list) =>
-          list.map((c) => ({ id: c.fixture.id, label: c.fixture.label, personId: c.fixture.personId, demonstrates: c.fixture.demonstrates })),
-        );
+        // The cards, then the virtual phones (for the phone reader; an iPhone also gets the Face ID switch).
+        cards ??= Promise.all([loadCardFixtures(), loadPhoneFixtures()]).then(([list, phones]) => [
+          ...list.map((c) => ({ id: c.fixture.id, label: c.fixture.label, personId: c.fixture.personId, demonstrates: c.fixture.demonstrates })),
+          ...phones.map((p) => ({ id: p.fixture.id, label: p.fixture.label, personId: p.personId, demonstrates: p.fixture.demonstrates })),
+        ]);
         return json(res, 200, { cards: await cards });
       }
       if (path === "/ui/scenarios") {

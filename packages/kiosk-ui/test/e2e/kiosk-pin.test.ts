@@ -136,6 +136,18 @@ describe.skipIf(!run)("kiosk (PIN, 目視, server answers)", () => {
     }
   });
 
+  it("スマホ at a clinic with no phone reader: its screen says to bring the card, and カードで受付する goes back", async () => {
+    await screen(page, "place-card");
+    await page.locator('[data-phone="start"]').click();
+    await screen(page, "error");
+    await attr(page.locator("[data-screen=error]"), "data-error-code", "phone-reader-missing");
+    await heading(page, "この医療機関ではスマホで受付できません");
+    await see(page, "次回はマイナンバーカードをお持ちください");
+    expect(await page.locator('[data-phone="retry"]').count()).toBe(0);
+    await page.locator('[data-phone="use-card"]').click();
+    await screen(page, "place-card");
+  });
+
   it("資格無効: the server has P0001 lose the qualification", async () => {
     await stack.api.personAction({ params: { personId: "P0001" }, body: { action: "lose-qualification", reasonOfLoss: "99" } });
     try {

@@ -40,6 +40,8 @@ export const ADMIN_TOKEN = "kiosk-ui-test-admin";
 export const STAFF_PIN = "246810";
 export const FACILITY = "1311234567";
 export const READER = "onshi-sim Memory Reader 00";
+/** The clinic's phone reader (the smartphone マイナ保険証), with `phone: true`. */
+export const PHONE_READER = "onshi-sim Memory Reader 01";
 
 /** The built page: this test run's own build (kiosk-ui/test/build-setup.ts), else kiosk-ui/dist. */
 export const UI_DIST = process.env.ONSHI_SIM_KIOSK_UI_DIST ?? KIOSK_UI_DIST;
@@ -141,6 +143,8 @@ export interface StackOptions {
   readonly resultResetSeconds?: number;
   /** Launch Chromium. Default true. */
   readonly browser?: boolean;
+  /** A phone reader beside the card reader (PHONE_READER). Default false: the clinic has none. */
+  readonly phone?: boolean;
 }
 
 export interface Stack {
@@ -156,6 +160,11 @@ export interface Stack {
   page(path?: string, viewport?: { width: number; height: number }, beforeLoad?: (page: Page) => Promise<void>): Promise<Page>;
   insert(cardId: string): Promise<void>;
   remove(): Promise<void>;
+  /** A virtual smartphone held over / taken off the phone reader. */
+  insertPhone(phoneId: string): Promise<void>;
+  removePhone(): Promise<void>;
+  /** The iPhone's owner authenticates on the phone (Face ID), or that lapses. */
+  ownerAuth(phoneId: string, authenticated: boolean): void;
   /** Holds every card answer until the returned function is called. */
   holdReader(): () => void;
   /** Holds every call of the agent to the server until the returned function is called. */
@@ -169,7 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "onshi-kiosk-ui-"));
   const server = await createServer({ dataDir: dir, dbPath: join(dir, "onshi.sqlite"), adminToken: ADMIN_TOKEN, watchFolders: false, log: () => {} });
   const { url: serverUrl } = await server.listen(0, "127.0.0.1");
-  const memory = new HoldableMemoryTransport([READER]);
+  const memory = new HoldableMemoryTransport(options.phone ? [READER, PHONE_READER] : [READER]);
   const settings = new TrainerSettings();
   const serverGate = new Gate();
   const qualification = heldAt(serverGate, new SwitchableQualification({ baseUrl: serverUrl, medicalInstitutionCode: FACILITY }, () => settings.view));
@@ -193,6 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // One store for the trainer's dev:insert-card and the tests' insert(): a card locked here stays locked.
     devCards: { stateStore: new MemoryCardStateStore() },
     ...(faceVerifier ? { face: faceVerifier } : {}),
+    ...(options.phone ? { phoneReader: PHONE_READER } : {}),
     ...(options.session ? { session: options.session } : {}),
   });
   const { agent } = assembled;
@@ -243,6 +253,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async remove() {
       memory.remove(READER);
+    },
+    async insertPhone(phoneId) {
+      await devCards.insert(phoneId, PHONE_READER);
+    },
+    async removePhone() {
+      await devCards.remove(PHONE_READER);
+    },
+    ownerAuth(phoneId, authenticated) {
+      devCards.ownerAuth!(phoneId, authenticated);
     },
     holdReader: () => memory.gate.hold(),
     holdServer: () => serverGate.hold(),

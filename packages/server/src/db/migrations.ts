@@ -218,5 +218,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX benefits_by_person ON benefits(person_id, kind);
     `,
+    },
+  {
+    version: 5,
+    name: "smartphone certificates",
+    // A phone's own user-auth certificate links to the person like a card's; token_kind says which it is
+    // (card | android | iphone): a phone gets no grace after expiry, and results and the audit log say "phone".
+    sql: `ALTER TABLE card_links ADD COLUMN token_kind TEXT NOT NULL DEFAULT 'card';`,
   },
 ];

@@ -5,8 +5,8 @@
  * requests throw OqsRequestError, which OqsProcessor turns into the usual SegmentOfResult 9 result.
  */
 import { RESULT_CODES } from "../domain/result-codes.js";
-import type { BulkKind, BulkService, Reception, Unit } from "../services/bulk-service.js";
-import type { MedicalInfoService } from "../services/medical-info-service.js";
+import type { BulkKind, BulkService, Reception, Unit } from "./bulk-service.js";
+import type { MedicalInfoService } from "./medical-info-service.js";
 import type { ReferenceService } from "../services/reference-service.js";
 import type { SimulationClock } from "../services/simulation-clock.js";
 import type { RequestKind } from "./file-kinds.js";

@@ -267,6 +267,7 @@ export const PersonState = named(
         cardExpiresOn: z.string().nullable(),
         registeredForInsurance: z.boolean(),
         status: z.string(),
+        tokenKind: z.enum(["card", "android", "iphone"]).describe("the card itself, or a phone's own certificate linked to the same person"),
       }),
     ),
     cardPathValidityToday: z.string().describe("QualificationValidity the card path gives on today's date"),

@@ -143,6 +143,10 @@ export const SimulatorInfo = z.strictObject({
   usable: z.boolean().describe("SegmentOfResult 1, ProcessingResultStatus 1, QualificationValidity 1 and exactly one result"),
   notices: z.array(Notice).describe("every notice that applied; ProcessingResultCode carries the first"),
   method: z.enum(["pin", "face", "visual"]).optional(),
+  token: z
+    .enum(["card", "android", "iphone"])
+    .optional()
+    .describe("ours, not the interface's: which token was read — the card, or a phone's own certificate (スマホ用電子証明書)"),
   publicExpenseOffered: z.boolean().optional().describe("card path: show the 医療費助成 (PMH) screen 「医療費助成の各種受給者証を利用しますか」"),
   qualificationOnly: z.boolean().optional().describe("card path: grace period after an expiry — only the qualification, no consent screens"),
 });

@@ -1,5 +1,5 @@
 /** The card fixtures and the test JPKI CA, from the fixtures package, adapted to what the server needs. */
-import type { LoadedCard } from "@onshi-sim/jpki-testkit";
+import type { LoadedCard, LoadedPhone } from "@onshi-sim/jpki-testkit";
 import { normalizeSerial } from "../domain/certificate-serial.js";
 import { toCompactDate } from "../time/jst.js";
 import type { CardFixtureInfo } from "./seed-loader.js";
@@ -31,13 +31,20 @@ export function cardFixtureInfo(c: LoadedCard): CardFixtureInfo {
   };
 }
 
+/** A phone: its own certificate, linked to its card's person; it stops when the card does (card expiry kept). */
+export function phoneFixtureInfo(p: LoadedPhone): CardFixtureInfo {
+  return { ...cardFixtureInfo(p.card), fixtureId: p.fixture.id, certificateSerial: normalizeSerial(p.certificateSerial), tokenKind: p.fixture.os };
+}
+
 // Loaded on first use, so a server given its seed and CA (tests, benches) never touches the fixtures package.
 const fixtures = () => import("@onshi-sim/jpki-testkit");
 
 export async function loadFixtureCards(dir?: string): Promise<CardFixtureInfo[]> {
-  const { loadCardFixtures } = await fixtures();
+  const { loadCardFixtures, loadPhoneFixtures } = await fixtures();
   const cards = await (dir ? loadCardFixtures(dir) : loadCardFixtures());
-  return cards.map(cardFixtureInfo);
+  const phones = await (dir ? loadPhoneFixtures(dir) : loadPhoneFixtures());
+  // Cards first: a person's first entry (the card) gives the holder's details.
+  return [...cards.map(cardFixtureInfo), ...phones.map(phoneFixtureInfo)];
 }
 
 export async function loadTrustedCaDer(): Promise<Uint8Array> {

@@ -31,6 +31,8 @@ export interface CardFixtureInfo {
   readonly personId: string;
   readonly certificateSerial: string; // uppercase hex
   readonly cardExpiresOn: CompactDate | null;
+  /** A phone's certificate (android | iphone): linked to its card's person; absent for a card. */
+  readonly tokenKind?: "android" | "iphone" | undefined;
   readonly holder: {
     readonly name: string;
     readonly nameKana: string;
@@ -60,6 +62,7 @@ export interface ResolvedCardLink {
   readonly cardExpiresOn: CompactDate | null;
   readonly registeredForInsurance: boolean;
   readonly status: CardLinkSeed["status"];
+  readonly tokenKind?: "card" | "android" | "iphone" | undefined;
 }
 
 export interface ResolvedDevice {
@@ -223,6 +226,8 @@ export async function loadSeed(sources: SeedSources): Promise<SeedData> {
       cardExpiresOn: c.cardExpiresOn,
       registeredForInsurance: seed?.registeredForInsurance ?? false,
       status: seed?.status ?? "active",
+      // A phone shares its card's registration and status (one person, one 利用登録).
+      tokenKind: c.tokenKind ?? "card",
     });
   }
 

@@ -43,11 +43,11 @@ function insertPerson(db: SqliteDatabase, p: ResolvedPerson): { qualifications: 
 
 function insertCardLinks(db: SqliteDatabase, seed: SeedData, personId?: string): number {
   const stmt = db.prepare(`INSERT INTO card_links (certificate_serial, person_id, card_fixture_id, card_expires_on,
-      registered_for_insurance, registered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      registered_for_insurance, registered_at, status, token_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   let n = 0;
   for (const l of seed.cardLinks) {
     if (personId && l.personId !== personId) continue;
-    stmt.run(l.certificateSerial, l.personId, l.cardFixtureId, l.cardExpiresOn, l.registeredForInsurance ? 1 : 0, l.registeredForInsurance ? "seed" : null, l.status);
+    stmt.run(l.certificateSerial, l.personId, l.cardFixtureId, l.cardExpiresOn, l.registeredForInsurance ? 1 : 0, l.registeredForInsurance ? "seed" : null, l.status, l.tokenKind ?? "card");
     n++;
   }
   return n;

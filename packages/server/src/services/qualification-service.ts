@@ -28,7 +28,7 @@ import {
   type ProvisionOptions,
 } from "../results/result-builder.js";
 import type { ResultOfQualificationConfirmation, SimulatorInfo, XmlMsg } from "../results/result-schema.js";
-import type { CardLink, CardLinkStore } from "../store/card-link-store.js";
+import type { CardLink, CardLinkStore, TokenKind } from "../store/card-link-store.js";
 import type { ConfirmationStore } from "../store/confirmation-store.js";
 import { VersionedCache, type DataVersion } from "../store/data-version.js";
 import type { QualificationStore } from "../store/qualification-store.js";
@@ -86,6 +86,11 @@ function verifyPinSignature(data: Buffer, publicKey: KeyObject, signatureBase64:
   } catch {
     return false;
   }
+}
+
+/** The method the audit log records: the verification method, or for a phone its kind (the phone proved presence). */
+export function recordedMethod(method: string, token: TokenKind): string {
+  return token === "card" ? method : `smartphone-${token}`;
 }
 
 const CERT_CODES = { notYet: "E113", expiring: "N101", grace: "N102", expired: "E114" } as const;
@@ -148,6 +153,12 @@ export class QualificationService {
       if (!cardCheck.ok) return { ok: false, code: cardCheck.code, cert };
       if (cardCheck.notice) notices.push(cardCheck.notice);
     }
+    // A phone's certificate is its own: once it or the card has expired the phone stops at once — the 3-month
+    // grace is the card's only (REFERENCE §6 [C]; デジタル庁 スマホ用電子証明書 FAQ).
+    if (link.tokenKind !== "card") {
+      if (notices.includes("N102")) return { ok: false, code: "E114", cert };
+      if (notices.includes("N104")) return { ok: false, code: "E117", cert };
+    }
     return { ok: true, cert, link, notices };
   }
 
@@ -169,16 +180,21 @@ export class QualificationService {
         ? ({ kind: "pin" } as const)
         : ({ kind: "device", method: req.method, deviceId: req.deviceAttestation?.deviceId ?? "", signature: req.deviceAttestation?.signature ?? "" } as const);
     const auth = this.authenticate(req, proof, d, true);
-    const auditExtra = { method: req.method, ...(req.deviceAttestation && { detail: { deviceId: req.deviceAttestation.deviceId } }) };
+    // A phone is recorded as its kind (smartphone-android / smartphone-iphone), from the server's own link, never
+    // from what the request says; the response marks it in simulator.token (our flag, server README).
+    const token = auth.ok ? auth.link.tokenKind : this.tokenOf(auth.cert?.serial);
+    const method = recordedMethod(req.method, token);
+    const auditExtra = { method, ...(req.deviceAttestation && { detail: { deviceId: req.deviceAttestation.deviceId } }) };
+    const tokenMark = token === "card" ? {} : { token };
     if (!auth.ok) {
       const msg = refusalMessage(h, auth.code, undefined, req.referenceNumber);
       await commits.run(() => audit.recordResult("card", msg, { ...auditExtra, certificateSerial: auth.cert?.serial ?? null }));
-      return { msg, simulator: { simulationDate: d, consentFlow: flow, usable: false, notices: [], method: req.method } };
+      return { msg, simulator: { simulationDate: d, consentFlow: flow, usable: false, notices: [], method: req.method, ...tokenMark } };
     }
     if (!auth.link.registeredForInsurance) {
       const msg = refusalMessage(h, "E131", undefined, req.referenceNumber);
       await commits.run(() => audit.recordResult("card", msg, { ...auditExtra, certificateSerial: auth.cert.serial, personId: auth.link.personId }));
-      return { msg, simulator: { simulationDate: d, consentFlow: flow, usable: false, notices: [], method: req.method } };
+      return { msg, simulator: { simulationDate: d, consentFlow: flow, usable: false, notices: [], method: req.method, ...tokenMark } };
     }
     const { msg, usable } = this.cardResult(auth.link.personId, req.medicalInstitutionCode, d, flow, h, auth.notices, req.referenceNumber);
     // Grace after an expiry (N102 certificate, N104 card): only the qualification — no consent screens (REFERENCE §6).
@@ -206,7 +222,7 @@ export class QualificationService {
     });
     return {
       msg,
-      simulator: { confirmationId, simulationDate: d, consentFlow: flow, usable, notices: this.noticeList(auth.notices), method: req.method, publicExpenseOffered, qualificationOnly },
+      simulator: { confirmationId, simulationDate: d, consentFlow: flow, usable, notices: this.noticeList(auth.notices), method: req.method, publicExpenseOffered, qualificationOnly, ...tokenMark },
     };
   }
 
@@ -232,6 +248,12 @@ export class QualificationService {
     });
     const msg = successMessage(h, lookup.validity, lookup.results, notices, referenceNumber ?? this.deps.references.get(facility, personId) ?? undefined);
     return { msg, usable: isUsable(msg) };
+  }
+
+  /** The token kind of a certificate serial (a refused lookup has no link in hand; "card" when unknown). */
+  tokenOf(serial: string | null | undefined): TokenKind {
+    if (!serial) return "card";
+    return this.links.get(serial, () => this.deps.links.get(serial))?.tokenKind ?? "card";
   }
 
   private noticeList(codes: readonly NoticeCode[]) {

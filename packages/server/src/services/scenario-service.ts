@@ -61,6 +61,7 @@ export class ScenarioService {
         cardExpiresOn: l.cardExpiresOn,
         registeredForInsurance: l.registeredForInsurance,
         status: l.status,
+        tokenKind: l.tokenKind,
       })),
       cardPathValidityToday: cardPathValidity(quals, this.today()).validity,
     };

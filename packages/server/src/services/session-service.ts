@@ -8,7 +8,7 @@ import type { SimulatorInfo, XmlMsg } from "../results/result-schema.js";
 import type { ConfirmationStore } from "../store/confirmation-store.js";
 import { simulationTimestamp } from "../time/jst.js";
 import type { AuditLog } from "./audit-log.js";
-import type { QualificationService } from "./qualification-service.js";
+import { recordedMethod, type QualificationService } from "./qualification-service.js";
 
 export type CompletionOutcome =
   | { readonly ok: true; readonly faceFile: string; readonly msg: XmlMsg; readonly simulator: SimulatorInfo }
@@ -49,8 +49,9 @@ export class SessionService {
       const { msg, usable } = this.qualifications.cardResult(conf.personId, conf.medicalInstitutionCode, conf.simulationDate, conf.consentFlow, h, []);
       const faceFile = await this.folders.writeFaceResult(msg, confirmationId);
       if (!this.confirmations.complete(confirmationId, now.getTime(), faceFile)) return { ok: false, code: "E302" };
+      const token = this.qualifications.tokenOf(conf.certificateSerial);
       this.audit.recordResult("session-complete", msg, {
-        method: conf.method,
+        method: recordedMethod(conf.method, token),
         personId: conf.personId,
         certificateSerial: conf.certificateSerial,
         detail: { confirmationId, faceFile },
@@ -59,7 +60,7 @@ export class SessionService {
         ok: true,
         faceFile,
         msg,
-        simulator: { confirmationId, simulationDate: conf.simulationDate, consentFlow: conf.consentFlow, usable, notices: [], method: conf.method },
+        simulator: { confirmationId, simulationDate: conf.simulationDate, consentFlow: conf.consentFlow, usable, notices: [], method: conf.method, ...(token !== "card" && { token }) },
       };
     } finally {
       this.completing.delete(confirmationId);

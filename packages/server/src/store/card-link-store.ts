@@ -10,7 +10,11 @@ export interface CardLink {
   readonly registeredForInsurance: boolean;
   readonly registeredAt: string | null;
   readonly status: "active" | "suspended" | "revoked";
+  /** The card itself, or the card's function on a phone (its own certificate, REFERENCE §6). */
+  readonly tokenKind: TokenKind;
 }
+
+export type TokenKind = "card" | "android" | "iphone";
 
 interface CardLinkRow {
   certificate_serial: string;
@@ -20,6 +24,7 @@ interface CardLinkRow {
   registered_for_insurance: number;
   registered_at: string | null;
   status: CardLink["status"];
+  token_kind: TokenKind;
 }
 
 const toLink = (r: CardLinkRow): CardLink => ({
@@ -30,6 +35,7 @@ const toLink = (r: CardLinkRow): CardLink => ({
   registeredForInsurance: r.registered_for_insurance === 1,
   registeredAt: r.registered_at,
   status: r.status,
+  tokenKind: r.token_kind,
 });
 
 export class CardLinkStore {

@@ -29,8 +29,9 @@ describe("person state switches", () => {
   it("lists people with their cards and today's card-path validity", async () => {
     const r = await admin(h).get("/api/admin/persons");
     expect(r.status).toBe(200);
-    const p1 = (r.body.persons as { personId: string; cards: unknown[]; cardPathValidityToday: string }[]).find((p) => p.personId === "P0001")!;
-    expect(p1.cards).toHaveLength(1);
+    const p1 = (r.body.persons as { personId: string; cards: { tokenKind: string }[]; cardPathValidityToday: string }[]).find((p) => p.personId === "P0001")!;
+    // The card and the two phones set up from it (Android, iPhone), each with its own certificate.
+    expect(p1.cards.map((c) => c.tokenKind).sort()).toEqual(["android", "card", "iphone"]);
     expect(p1.cardPathValidityToday).toBe("1");
     expect((await admin(h).get("/api/admin/persons/P9999")).status).toBe(404);
   });

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import request from "supertest";
 import type { Response } from "supertest";
-import { loadCardFixtures, loadTestCa, type LoadedCard } from "@onshi-sim/jpki-testkit";
+import { loadCardFixtures, loadPhoneFixtures, loadTestCa, type LoadedCard, type LoadedPhone } from "@onshi-sim/jpki-testkit";
 import { FIXTURE_PATHS } from "../../src/config.js";
 import { signDeviceAttestation, certificateSha256Hex } from "../../src/protocol/device-attestation.js";
 import type { QualificationResponse } from "../../src/results/result-schema.js";
-import { cardFixtureInfo } from "../../src/seed/fixture-sources.js";
+import { cardFixtureInfo, phoneFixtureInfo } from "../../src/seed/fixture-sources.js";
 import { loadSeed, type SeedData } from "../../src/seed/seed-loader.js";
 import { createServer, type OnshiServer, type ServerOptions } from "../../src/server.js";
 
@@ -19,6 +19,7 @@ export const ADMIN_TOKEN = "test-admin-token";
 
 interface Fixtures {
   readonly cards: readonly LoadedCard[];
+  readonly phones: readonly LoadedPhone[];
   readonly seed: SeedData;
   readonly caDer: Uint8Array;
 }
@@ -27,9 +28,9 @@ let fixtures: Promise<Fixtures> | null = null;
 
 export function testFixtures(): Promise<Fixtures> {
   fixtures ??= (async () => {
-    const [cards, ca] = await Promise.all([loadCardFixtures(), loadTestCa()]);
-    const seed = await loadSeed({ insuranceDir: FIXTURE_PATHS.insurance, devicesDir: FIXTURE_PATHS.devices, cards: cards.map(cardFixtureInfo) });
-    return { cards, seed, caDer: ca.certificateDer };
+    const [cards, phones, ca] = await Promise.all([loadCardFixtures(), loadPhoneFixtures(), loadTestCa()]);
+    const seed = await loadSeed({ insuranceDir: FIXTURE_PATHS.insurance, devicesDir: FIXTURE_PATHS.devices, cards: [...cards.map(cardFixtureInfo), ...phones.map(phoneFixtureInfo)] });
+    return { cards, phones, seed, caDer: ca.certificateDer };
   })();
   return fixtures;
 }
@@ -39,6 +40,16 @@ export async function card(personId: string): Promise<LoadedCard> {
   if (!c) throw new Error(`no card fixture for ${personId}`);
   return c;
 }
+
+/** A virtual smartphone fixture by id (its own certificate and key; `card` is the card it was set up from). */
+export async function phone(id: string): Promise<LoadedPhone> {
+  const p = (await testFixtures()).phones.find((x) => x.fixture.id === id);
+  if (!p) throw new Error(`no phone fixture ${id}`);
+  return p;
+}
+
+/** A phone as the card path sees it: its certificate and key in a LoadedCard's place (for cardBody). */
+export const phoneAsCard = (p: LoadedPhone): LoadedCard => ({ ...p.card, userAuthCertificateDer: p.userAuthCertificateDer, userAuthKey: p.userAuthKey, certificateSerial: p.certificateSerial });
 
 /** A clock tests can move; starts at 2026-11-22 12:00 JST. */
 export class TestClock {

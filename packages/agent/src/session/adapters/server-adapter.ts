@@ -9,28 +9,41 @@ import type { ConsentRequestBody, Fault, OutcomeInput } from "../reception-event
 import type { QualificationPort } from "../reception-ports.js";
 import type { VerificationMethod } from "../session-view.js";
 import { isCardGone, messageOf, SessionEnded, type CardAdapter, type IsCurrent } from "./card-adapter.js";
+import { PhoneAdapter } from "./phone-adapter.js";
 
 export class ServerAdapter {
   readonly #port: QualificationPort;
   readonly #device: ReaderDevice | undefined;
   readonly #card: CardAdapter;
   readonly #isCurrent: IsCurrent;
+  readonly #phone: PhoneAdapter | undefined;
 
-  constructor(port: QualificationPort, device: ReaderDevice | undefined, card: CardAdapter, isCurrent: IsCurrent) {
+  constructor(port: QualificationPort, device: ReaderDevice | undefined, card: CardAdapter, isCurrent: IsCurrent, phone?: PhoneAdapter) {
+    this.#phone = phone;
     this.#port = port;
     this.#device = device;
     this.#card = card;
     this.#isCurrent = isCurrent;
   }
 
-  async confirm(generation: number, method: VerificationMethod, certificateDer: Uint8Array): Promise<OutcomeInput | undefined> {
+  /** `via: "phone"`: the phone on the phone reader signs (Android after its PIN, iPhone after Face ID). */
+  async confirm(generation: number, method: VerificationMethod, certificateDer: Uint8Array, via?: "phone"): Promise<OutcomeInput | undefined> {
+    const phone = via === "phone" ? this.#phone : undefined;
     try {
       const { nonce } = await this.#port.nonce();
       // The session ended while we asked: neither sign nor confirm for it.
       if (!this.#isCurrent(generation)) return undefined;
       if (method === "pin") {
         // The card signs the SHA-256 DigestInfo of the nonce's 32 bytes with the user-auth key (PIN verified before).
-        const signature = await this.#card.sign(generation, Buffer.from(nonce, "base64url"));
+        const challenge = Buffer.from(nonce, "base64url");
+        let signature: Uint8Array;
+        try {
+          signature = phone ? await phone.sign(generation, challenge) : await this.#card.sign(generation, challenge);
+        } catch (e) {
+          if (phone && PhoneAdapter.refusedSignature(e)) return { type: "phone-refused-signature", generation };
+          if (phone && isCardGone(e)) return { type: "phone-gone", generation };
+          throw e;
+        }
         if (!this.#isCurrent(generation)) return undefined;
         return { type: "confirmation", generation, method, result: await this.#port.confirmWithSignature(nonce, certificateDer, signature) };
       }

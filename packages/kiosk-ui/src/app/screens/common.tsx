@@ -19,7 +19,8 @@ export function Connecting({ tx }: { tx: Tx }) {
   return <Wait screen="connecting" title={tx(KIOSK.connecting)} hint={tx(KIOSK.connectingHint)} />;
 }
 
-export function PlaceCard({ tx, takeCard = false }: { tx: Tx; takeCard?: boolean }) {
+/** `phone`: the スマホで受付 button (the smartphone path starts here, instead of placing the card). */
+export function PlaceCard({ tx, takeCard = false, phone }: { tx: Tx; takeCard?: boolean; phone?: preact.ComponentChildren }) {
   return (
     <section class="screen center" data-screen="place-card">
       {takeCard && (
@@ -30,6 +31,7 @@ export function PlaceCard({ tx, takeCard = false }: { tx: Tx; takeCard?: boolean
       <CardIllustration />
       <h1>{tx(KIOSK.place)}</h1>
       <p class="lead">{tx(KIOSK.placeHint)}</p>
+      {phone}
       <p class="note">{tx(KIOSK.placeOther)}</p>
     </section>
   );

@@ -8,7 +8,8 @@ import { usePlay } from "../play-client.js";
 
 const BOXES = Array.from({ length: CARD_PIN_DIGITS }, (_, i) => i);
 
-export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentConnection; tx: Tx }) {
+/** `screen`/`title`/`hint`: the phone's PIN pad (Android's own PIN) reuses this one. */
+export function PinPad({ view, agent, tx, screen = "pin", title, hint }: { view: SessionView; agent: AgentConnection; tx: Tx; screen?: string; title?: string; hint?: string }) {
   // The PIN lives here only until it is sent; it is never shown, logged or stored.
   const [digits, setDigits] = useState("");
   // A scenario played on /trainer types the PIN for the class: the boxes fill one by one (the PIN itself goes
@@ -59,8 +60,9 @@ export function PinPad({ view, agent, tx }: { view: SessionView; agent: AgentCon
   const tries = view.pin?.triesLeft ?? null;
   const shown = Math.max(digits.length, cued);
   return (
-    <section class="screen" data-screen="pin">
-      <h1>{tx(KIOSK.pinTitle)}</h1>
+    <section class="screen" data-screen={screen}>
+      <h1>{title ?? tx(KIOSK.pinTitle)}</h1>
+      {hint && <p class="lead">{hint}</p>}
       {view.error?.code === "pin-wrong" && <Notice view={view} tx={tx} />}
       <div class="pin-row">
         <div class="pin-boxes" role="img" aria-label={`${tx(KIOSK.pinDigitsLabel)}: ${shown} / ${CARD_PIN_DIGITS}`} data-digits={shown} data-cued={cue ? "pin" : undefined}>

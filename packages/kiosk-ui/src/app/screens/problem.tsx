@@ -7,6 +7,7 @@ import type { SessionView } from "@onshi-sim/agent/protocol";
 import { errorWords, KIOSK } from "@onshi-sim/texts";
 import type { AgentConnection } from "../agent-client.js";
 import type { Tx } from "./common.js";
+import { PhoneWaysForward } from "./phone.js";
 
 export function Problem({ view, agent, tx }: { view: SessionView; agent: AgentConnection; tx: Tx }) {
   const err = view.error;
@@ -32,7 +33,8 @@ export function Problem({ view, agent, tx }: { view: SessionView; agent: AgentCo
           {tx(KIOSK.retry)}
         </button>
       )}
-      {view.phase !== "aborted" && err?.code !== "reader-broken" && (
+      {view.phase === "error" && view.phone && <PhoneWaysForward view={view} agent={agent} tx={tx} />}
+      {view.phase !== "aborted" && err?.code !== "reader-broken" && !view.phone && (
         <p class="banner banner-warn take-card" role="alert">
           {tx(KIOSK.takeCardBanner)}
         </p>

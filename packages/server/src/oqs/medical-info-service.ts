@@ -9,16 +9,16 @@
 import type { SqliteDatabase } from "../db/database.js";
 import { RESULT_CODES, type RefusalCode } from "../domain/result-codes.js";
 import type { ConsentItem } from "../results/result-builder.js";
-import type { CheckupInfoRequest, DrugInfoRequest } from "../oqs/rececon-xml-schemas.js";
-import type { RececonAnswer } from "../oqs/rececon-processor.js";
-import { textPdf } from "../oqs/pdf-writer.js";
+import type { CheckupInfoRequest, DrugInfoRequest } from "./rececon-xml-schemas.js";
+import type { RececonAnswer } from "./rececon-processor.js";
+import { textPdf } from "./pdf-writer.js";
 import type { QualificationStore } from "../store/qualification-store.js";
-import type { AuditLog } from "./audit-log.js";
-import type { ConsentService } from "./consent-service.js";
-import type { MedicalRecords, MonthRecord } from "./medical-records.js";
-import { findPerson, type InsuranceNumbers } from "./reference-service.js";
+import type { AuditLog } from "../services/audit-log.js";
+import type { ConsentService } from "../services/consent-service.js";
+import type { MedicalRecords, MonthRecord } from "../services/medical-records.js";
+import { findPerson, type InsuranceNumbers } from "../services/reference-service.js";
 import type { MedicalInfoResponse } from "../protocol/rececon-schemas.js";
-import type { SimulationClock } from "./simulation-clock.js";
+import type { SimulationClock } from "../services/simulation-clock.js";
 
 type Header = DrugInfoRequest["XmlMsg"]["MessageHeader"];
 export type AccessRefusal = "E411" | "E412" | "E501" | "E502" | "E503";

@@ -9,11 +9,11 @@ import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SqliteDatabase } from "../db/database.js";
 import { RESULT_CODES } from "../domain/result-codes.js";
-import { LoopBudget } from "../oqs/loop-budget.js";
-import type { RegistrationInfo, SearchInfo } from "../oqs/rececon-xml-schemas.js";
+import { LoopBudget } from "./loop-budget.js";
+import type { RegistrationInfo, SearchInfo } from "./rececon-xml-schemas.js";
 import { jstTimestamp, simulationTimestamp, type CompactDate } from "../time/jst.js";
-import type { QualificationService } from "./qualification-service.js";
-import type { ReferenceService } from "./reference-service.js";
+import type { QualificationService } from "../services/qualification-service.js";
+import type { ReferenceService } from "../services/reference-service.js";
 
 export type BulkKind = "qualification" | "reference";
 export const DEFAULT_BULK_PROCESSING_MS = 3000;
