@@ -11,9 +11,8 @@ import { TAG } from "@onshi-sim/apdu";
 import { matchNumberB, warekiYYMMDD } from "@onshi-sim/apdu";
 import type { VirtualMyNumberCard } from "../src/virtual-my-number-card.js";
 import { loadFixture, virtualCard } from "../../../test/support/cards.js";
+import { sha256DigestInfo } from "./support/digest-info.js";
 
-/** A SHA-256 DigestInfo (PKCS#1 v1.5), built here: the card side does not import the host-side client. */
-const sha256DigestInfo = (data: Uint8Array): Uint8Array => Uint8Array.from([...fromHex("3031300d060960864801650304020105000420"), ...createHash("sha256").update(data).digest()]);
 
 const SELECT_JPKI = "00A4040C0AD392F000260100000001";
 const SELECT_KENHOJO = "00A4040C0AD3921000310001010408";

@@ -1,7 +1,7 @@
 import { verify as rsaVerify, X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { fromHex, parseResponseApdu } from "@onshi-sim/apdu";
-import { sha256DigestInfo } from "@onshi-sim/card-client";
+import { sha256DigestInfo } from "./support/digest-info.js";
 import { findPhoneFixture, loadPhoneFixtures } from "@onshi-sim/jpki-testkit";
 import { MemoryCardStateStore } from "../src/card-state.js";
 import { MemoryOwnerAuth } from "../src/owner-auth.js";

@@ -70,7 +70,8 @@ describe.skipIf(!run)("kiosk face path", () => {
     await page.getByRole("button", { name: "受付を中止する" }).click();
     await screen(page, "aborted");
     expect(await page.locator("video").count()).toBe(0);
-    expect(await page.evaluate(() => (globalThis as unknown as { cameraTrack: { readyState: string } }).cameraTrack.readyState)).toBe("ended");
+    // The screen's cleanup stops the track; wait for Chromium to report it rather than read it in the same tick.
+    await page.waitForFunction(() => (globalThis as unknown as { cameraTrack: { readyState: string } }).cameraTrack.readyState === "ended", null, { timeout: 5_000 });
     await stack.remove();
     await screen(page, "place-card");
     expect(await page.locator("video").count()).toBe(0);
