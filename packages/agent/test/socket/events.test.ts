@@ -124,6 +124,7 @@ describe("event maps (type-level: both ends agree)", () => {
         "session:pin",
         "session:register",
         "session:retry",
+        "staff:card-face",
         "staff:match-number-b",
         "staff:visual",
       ].sort(),

@@ -24,6 +24,8 @@ export interface ClassroomStackOptions {
   /** Face verification in the agent (needed by scenarios with a face step). Default: when one of them has one. */
   readonly face?: boolean;
   readonly player?: Pick<LivePlayerOptions, "stepGapMs" | "pinDigitMs" | "afterStep">;
+  /** The built kiosk page (default: $ONSHI_SIM_KIOSK_UI_DIST — a test run's own build —, else kiosk-ui/dist, which `npm start` builds). */
+  readonly distDir?: string;
 }
 
 export interface ClassroomStack {
@@ -35,6 +37,7 @@ export interface ClassroomStack {
 }
 
 export async function startClassroomStack(options: ClassroomStackOptions = {}): Promise<ClassroomStack> {
+  const distDir = options.distDir ?? process.env.ONSHI_SIM_KIOSK_UI_DIST;
   const scenarios = options.scenarios ?? loadScenarios();
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -95,6 +98,7 @@ export async function startClassroomStack(options: ClassroomStackOptions = {}): 
       player,
       // The result screens stay while the handout looks at them.
       resultResetSeconds: 600,
+      ...(distDir && { distDir }),
     });
     if (!ui.built) throw new Error("the kiosk UI is not built: npm run build -w @onshi-sim/kiosk-ui");
     const http: Server = createHttpServer(ui.handler);
