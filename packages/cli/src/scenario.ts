@@ -17,7 +17,11 @@ export const SCENARIO_USAGE = `onshi-sim scenario list [--dir DIR] [--json]
 onshi-sim scenario run <name>… | --all [--json] [--junit FILE] [--dir DIR] [--server URL] [--facility CODE] [--no-face]
                           [--reader memory|vpcd] [--slot N]
 onshi-sim scenario schema
+onshi-sim scenario play <name>… | --all [--ui URL] [--gap-ms N] [--json]      (onshi-sim scenario play --help)
+onshi-sim scenario handout <name>… | --all --out DIR [--lang ja|en]          (onshi-sim scenario handout --help)
   list          the catalogue: name, title, source (every file is validated)
+  play          plays scenarios on the running system (npm start): the kiosk, /reception and /present show each step
+  handout       plays each scenario on a system of its own in headless Chromium, writes DIR/<name>.html and .pdf
   schema        the JSON Schema of scenario files (fixtures/scenarios/scenario.schema.json; "$schema" in a file
                 points an editor at it)
   run           runs scenarios against a real reader agent (memory reader) and a mock server: by default its own
