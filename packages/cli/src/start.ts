@@ -22,7 +22,7 @@ import { SwitchableQualification } from "@onshi-sim/agent";
 import { ensurePcscd } from "@onshi-sim/card-sim";
 import { cardStateDir, dataDir, FileCardStateStore } from "@onshi-sim/card-sim";
 import { loadScenarios } from "@onshi-sim/scenarios";
-import { agentToken, configuredSecret, launchAgent, type LaunchedAgent } from "./agent.js";
+import { agentToken, configuredSecret, launchAgent, phoneReaderFor, type LaunchedAgent } from "./agent.js";
 import { cardCounterReset, trainerLiveSettings } from "./classroom/live-system.js";
 import type { LivePlayer } from "./classroom/live-player.js";
 import { startServerProcess, type ServerHandle } from "./server-process.js";
@@ -118,8 +118,11 @@ export async function runStart(argv: string[]): Promise<number> {
   let player: LivePlayer | undefined;
   const cameraFace = new CameraFaceStore();
   try {
+    const transports = readers.filter((r) => r === "memory" || pcscd.available);
     launched = await launchAgent({
-      transports: readers.filter((r) => r === "memory" || pcscd.available),
+      transports,
+      // The phone reader is vpcd slot 1 with PC/SC; without it, a second memory slot, so スマホ works in class too.
+      readers: transports.includes("pcsc") ? 1 : 2,
       serverUrl: server?.url ?? serverUrl,
       qualification: new SwitchableQualification({ baseUrl: server?.url ?? serverUrl, medicalInstitutionCode: facility }, () => ({ ...settings.view, timeoutMs: settings.view.requestTimeoutMs ?? undefined })),
       facility,
@@ -145,6 +148,8 @@ export async function runStart(argv: string[]): Promise<number> {
           server: { url: server?.url ?? serverUrl, adminToken: serverAdminToken() ?? "" },
           agent: { url: localAgentUrl, token: agentToken().value, faceVerification: launched.agent.snapshot().agent.faceVerification },
           reader: launched.agent.manager.readers().find((r) => r.transport === "memory")?.name ?? "onshi-sim Memory Reader 00",
+          // The player puts phones on a memory phone reader only (with PC/SC the phone reader is vpcd slot 1).
+          phoneReader: transports.includes("pcsc") ? null : phoneReaderFor({ transports, readers: 2 }),
           staffPin: configuredSecret("ONSHI_SIM_STAFF_PIN", "staff-pin", () => "").value,
           facility,
           settings: trainerLiveSettings(settings),

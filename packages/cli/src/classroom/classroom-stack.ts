@@ -14,6 +14,7 @@ import { assembleAgent } from "@onshi-sim/agent-assembly";
 import { MemoryCardStateStore } from "@onshi-sim/card-sim";
 import { CameraFaceStore, createKioskUi, TrainerSettings } from "@onshi-sim/kiosk-ui";
 import { DEFAULT_MEMORY_READER } from "@onshi-sim/reader-bindings";
+import { PHONE_MEMORY_READER } from "../scenario-runner.js";
 import { loadScenarios, needsFace, type Scenario } from "@onshi-sim/scenarios";
 import { DEFAULT_FACILITY } from "../scenario-runner.js";
 import { LivePlayer, type LivePlayerOptions } from "./live-player.js";
@@ -57,7 +58,8 @@ export async function startClassroomStack(options: ClassroomStackOptions = {}): 
     const token = randomBytes(18).toString("base64url");
     const staffPin = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const assembled = await assembleAgent({
-      readers: [{ kind: "memory", names: [DEFAULT_MEMORY_READER] }],
+      readers: [{ kind: "memory", names: [DEFAULT_MEMORY_READER, PHONE_MEMORY_READER] }],
+      phoneReader: PHONE_MEMORY_READER,
       qualification: new SwitchableQualification({ baseUrl: serverUrl, medicalInstitutionCode: DEFAULT_FACILITY }, () => ({ ...settings.view, timeoutMs: settings.view.requestTimeoutMs ?? undefined })),
       token,
       port: 0,
@@ -77,6 +79,7 @@ export async function startClassroomStack(options: ClassroomStackOptions = {}): 
         server: { url: serverUrl, adminToken },
         agent: { url: agent.url, token, faceVerification: Boolean(faceVerifier) },
         reader: DEFAULT_MEMORY_READER,
+        phoneReader: PHONE_MEMORY_READER,
         staffPin,
         facility: DEFAULT_FACILITY,
         settings: trainerLiveSettings(settings),

@@ -25,6 +25,8 @@ export interface LiveSystem {
   readonly agent: { readonly url: string; readonly token: string; readonly faceVerification: boolean };
   /** The memory reader the trainer fills (dev:insert-card). */
   readonly reader: string;
+  /** The memory reader phones go on (null: none the player can reach — phone scenarios then fail and say so). */
+  readonly phoneReader?: string | null;
   readonly staffPin: string;
   readonly facility: string;
   readonly settings: LiveSettings;
@@ -42,7 +44,7 @@ export async function liveRunner(system: LiveSystem): Promise<LiveRunner> {
   // The registration step's own reader counts tries here; the kiosk reader's cards count in the live agent's store.
   let store: CardStateStore = new MemoryCardStateStore();
   const server = new ServerSideSteps({ serverUrl: system.server.url, adminToken: system.server.adminToken, facility: system.facility, fixtureCas: [new X509Certificate(ca.certificateDer)], cardStore: () => store });
-  const performer = new DriverPerformer(driver, system.reader, system.staffPin, server);
+  const performer = new DriverPerformer(driver, system.reader, system.staffPin, server, system.phoneReader ?? null);
   const run = async (scenario: Scenario, hooks: RunHooks): Promise<ScenarioResult> => {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
