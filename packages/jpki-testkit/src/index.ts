@@ -9,3 +9,4 @@ export { buildCertificate, derToPem, jstEndOfDay, jstStartOfDay, pemToDer, type 
 export { generatePhone, type NewPhoneSpec } from "./generate-phone.js";
 export { findPhoneFixture, loadPhoneFixture, loadPhoneFixtures, type LoadedPhone } from "./phone-load.js";
 export { isPhoneId, parsePhoneFixture, PHONE_ID_PATTERN, PhoneFixtureSchema, type PhoneFixture } from "./phone-schema.js";
+export * from "./fake-camera.js";

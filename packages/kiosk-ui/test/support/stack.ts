@@ -9,9 +9,8 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import sharp from "sharp";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { FACES_DIR } from "@onshi-sim/jpki-testkit";
+import { FACES_DIR, y4mOfImage } from "@onshi-sim/jpki-testkit";
 import { createServer, type OnshiServer } from "@onshi-sim/server";
 import type { ReaderAgent } from "@onshi-sim/agent";
 import { assembleAgent } from "@onshi-sim/agent-assembly";
@@ -55,30 +54,10 @@ export function chromiumAvailable(): boolean {
 
 /** A Y4M file (YUV4MPEG2, 4:2:0, BT.601) of a still image, for Chromium's --use-file-for-fake-video-capture. */
 export async function writeY4m(imagePath: string, outPath: string, width = 640, height = 480, frames = 10): Promise<string> {
-  const { data } = await sharp(imagePath).resize(width, height, { fit: "cover" }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const y = Buffer.alloc(width * height);
-  const u = Buffer.alloc((width / 2) * (height / 2));
-  const v = Buffer.alloc((width / 2) * (height / 2));
-  for (let j = 0; j < height; j++) {
-    for (let i = 0; i < width; i++) {
-      const p = (j * width + i) * 3;
-      const r = data[p]!;
-      const g = data[p + 1]!;
-      const b = data[p + 2]!;
-      y[j * width + i] = clamp(0.257 * r + 0.504 * g + 0.098 * b + 16);
-      if (j % 2 === 0 && i % 2 === 0) {
-        const q = (j / 2) * (width / 2) + i / 2;
-        u[q] = clamp(-0.148 * r - 0.291 * g + 0.439 * b + 128);
-        v[q] = clamp(0.439 * r - 0.368 * g - 0.071 * b + 128);
-      }
-    }
-  }
-  const frame = Buffer.concat([Buffer.from("FRAME\n"), y, u, v]);
-  const out = Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: frames }, () => frame)]);
+  const out = await y4mOfImage(imagePath, width, height, frames);
   writeFileSync(outPath, out);
   return outPath;
 }
-const clamp = (n: number) => Math.max(0, Math.min(255, Math.round(n)));
 
 /**
  * Holds calls while held: a screen that shows only while something is under way (読み取り中, 資格確認中) stays
