@@ -27,10 +27,9 @@ export function messageOf(e: unknown): string | undefined {
 
 export class CardAdapter {
   readonly #openCard: OpenCard;
-  readonly #isCurrent: IsCurrent;
+  readonly #operations: CardOperationQueue;
   readonly #lookupCard: ((certificateDer: Uint8Array) => KnownCard | undefined) | undefined;
   #client: MyNumberCardClient | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
   /** The card as the agent knows it (its 照合番号B), when it does. */
   #known: KnownCard | undefined;
   /** The card face, read once per card (face verification and the staff's 目視 panel share it). */
@@ -38,14 +37,14 @@ export class CardAdapter {
 
   constructor(openCard: OpenCard, isCurrent: IsCurrent, lookupCard?: (certificateDer: Uint8Array) => KnownCard | undefined) {
     this.#openCard = openCard;
-    this.#isCurrent = isCurrent;
+    this.#operations = new CardOperationQueue(isCurrent);
     this.#lookupCard = lookupCard;
   }
 
   /** A card was placed: a new client, then SELECT JPKI, the user-auth certificate and the PIN status. */
   async read(generation: number): Promise<OutcomeInput | undefined> {
     this.#client = this.#openCard();
-    this.#queue = Promise.resolve();
+    this.#operations.reset();
     this.#known = undefined;
     this.#cardFace = undefined;
     try {
@@ -116,10 +115,29 @@ export class CardAdapter {
 
   /** Runs one logical card operation after the ones queued before it — unless its session ended meanwhile. */
   #run<T>(generation: number, operation: (client: MyNumberCardClient) => Promise<T>): Promise<T> {
+    return this.#operations.run(generation, () => this.#client, operation);
+  }
+}
+
+/**
+ * One logical card operation after the ones queued before it — unless its session ended meanwhile (the card and
+ * the phone adapters each keep one, so a pulled card never answers a newer session's step).
+ */
+export class CardOperationQueue {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly isCurrent: IsCurrent) {}
+
+  /** A new card: what was queued for the old one no longer holds the next one up. */
+  reset(): void {
+    this.#queue = Promise.resolve();
+  }
+
+  run<T>(generation: number, client: () => MyNumberCardClient | undefined, operation: (client: MyNumberCardClient) => Promise<T>): Promise<T> {
     const run = this.#queue.then(() => {
-      const client = this.#client;
-      if (!this.#isCurrent(generation) || !client) throw new SessionEnded();
-      return operation(client);
+      const current = client();
+      if (!this.isCurrent(generation) || !current) throw new SessionEnded();
+      return operation(current);
     });
     this.#queue = run.catch(() => undefined);
     return run;

@@ -8,25 +8,24 @@ import { CardStatusError, SW } from "@onshi-sim/apdu";
 import { PinFormatError, RealCardSafetyError, type MyNumberCardClient, type PinStatus } from "@onshi-sim/card-client";
 import type { OutcomeInput, PhoneCertificate } from "../reception-events.js";
 import type { KnownCard, OpenCard } from "../reception-ports.js";
-import { isCardGone, messageOf, SessionEnded, type IsCurrent } from "./card-adapter.js";
+import { CardOperationQueue, isCardGone, messageOf, SessionEnded, type IsCurrent } from "./card-adapter.js";
 
 export class PhoneAdapter {
   readonly #open: OpenCard | undefined;
-  readonly #isCurrent: IsCurrent;
+  readonly #operations: CardOperationQueue;
   readonly #lookup: ((certificateDer: Uint8Array) => KnownCard | undefined) | undefined;
   #client: MyNumberCardClient | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(open: OpenCard | undefined, isCurrent: IsCurrent, lookup?: (certificateDer: Uint8Array) => KnownCard | undefined) {
     this.#open = open;
-    this.#isCurrent = isCurrent;
+    this.#operations = new CardOperationQueue(isCurrent);
     this.#lookup = lookup;
   }
 
   async read(generation: number): Promise<OutcomeInput | undefined> {
     if (!this.#open) return { type: "phone-unreadable", generation, message: "no phone reader configured" };
     this.#client = this.#open();
-    this.#queue = Promise.resolve();
+    this.#operations.reset();
     try {
       const read = await this.#run(generation, async (client) => {
         await client.identify();
@@ -84,12 +83,6 @@ export class PhoneAdapter {
   }
 
   #run<T>(generation: number, operation: (client: MyNumberCardClient) => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => {
-      const client = this.#client;
-      if (!this.#isCurrent(generation) || !client) throw new SessionEnded();
-      return operation(client);
-    });
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#operations.run(generation, () => this.#client, operation);
   }
 }
