@@ -6,18 +6,12 @@
  */
 import { CARD_PIN_PATTERN } from "@onshi-sim/apdu";
 import { z } from "zod";
-import { FIXTURE_SCHEMA_VERSION, FixtureError } from "./schema.js";
+import { FIXTURE_SCHEMA_VERSION, FixtureError, isoDate, pem } from "./schema.js";
 
 /** A phone fixture's id says which kind of phone it is. */
 export const PHONE_ID_PATTERN = /^phone-(android|iphone)(-[a-z0-9]+)+$/;
 export const isPhoneId = (id: string): boolean => /^phone-(android|iphone)-/.test(id);
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "is not a calendar date");
-const pem = (label: string) =>
-  z.string().refine((s) => s.includes(`-----BEGIN ${label}-----`) && s.includes(`-----END ${label}-----`), `must be a PEM ${label} block`);
 
 export const PhoneFixtureSchema = z
   .strictObject({
